@@ -1,0 +1,44 @@
+// Transport-neutral HTTP request and response. The Beast server (server.h)
+// turns bytes into a Request and a Response back into bytes; nothing above
+// src/http includes Beast. Value types; thread-compatible.
+#ifndef DISYNC_HTTP_MESSAGE_H_
+#define DISYNC_HTTP_MESSAGE_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace disync::http {
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+struct Request {
+  std::string method;  // as received, e.g. "POST"
+  std::string target;  // origin-form, e.g. "/?Action=ListProjects"
+  HeaderList headers;  // names as received, in arrival order
+  std::string body;    // de-chunked body bytes
+  std::string remote_address;
+
+  // First header named `name` (ASCII case-insensitive), if any.
+  std::optional<std::string_view> Header(std::string_view name) const;
+  // All values of header `name`, in arrival order.
+  std::vector<std::string_view> HeaderValues(std::string_view name) const;
+  // Target before '?', and the raw query after it ("" when there is none).
+  std::string_view Path() const;
+  std::string_view RawQuery() const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json;charset=utf-8";
+  std::string body;
+  HeaderList headers;  // extra headers
+};
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
+}  // namespace disync::http
+
+#endif  // DISYNC_HTTP_MESSAGE_H_
