@@ -1,0 +1,689 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/logging.h"
+#include "common/time_format.h"
+#include "store/migrations.h"
+
+namespace disync::store {
+namespace {
+
+// Long enough for an offline admin command's short transaction to finish.
+constexpr int kBusyTimeoutMs = 5000;
+
+// Workspace ids are allocated from 10000 and must fit the int32 ProjectId of
+// GetProject (workspaces.md section 1.3).
+constexpr int64_t kFirstProjectId = 10000;
+constexpr int64_t kMaxProjectId = std::numeric_limits<int32_t>::max();
+constexpr int64_t kProjectStatusDeleted = 1;
+
+// access_keys.status values.
+constexpr int64_t kAccessKeyEnabled = 1;
+constexpr int64_t kAccessKeyDisabled = 0;
+
+// Maps a failed sqlite call to an Error. `rc` is the (extended) result code;
+// the message of `db` must still be the one of that call.
+Error SqliteError(sqlite3* db, int rc, std::string_view what) {
+  std::string message(what);
+  message += ": ";
+  message += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT:
+      if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        return Error::AlreadyExists(std::move(message));
+      }
+      break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Error::Unavailable(std::move(message));
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return Error(ErrorCode::kCorruption, std::move(message));
+    default:
+      break;
+  }
+  return Error::Internal(std::move(message));
+}
+
+// Runs constant SQL (PRAGMAs, transaction control, compiled-in migrations).
+// Never used with user values: those go through Statement's bind calls.
+Status Exec(sqlite3* db, const char* sql, std::string_view what) {
+  int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(db, rc, what);
+  return OkStatus();
+}
+
+// One prepared statement. Bind errors are remembered and reported by Step,
+// so that call sites read as a list of binds followed by one check.
+// Thread-compatible; used under SqliteStore::mu_.
+class Statement {
+ public:
+  static Result<Statement> Prepare(sqlite3* db, std::string_view sql) {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+    if (rc != SQLITE_OK) return SqliteError(db, rc, "prepare");
+    return Statement(db, stmt);
+  }
+
+  Statement(Statement&& other) noexcept
+      : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)), bind_rc_(other.bind_rc_) {}
+  Statement& operator=(Statement&&) = delete;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement() { sqlite3_finalize(stmt_); }
+
+  // Parameters are numbered from 1, as in sqlite.
+  Statement& BindInt(int index, int64_t value) {
+    Remember(sqlite3_bind_int64(stmt_, index, value));
+    return *this;
+  }
+  Statement& BindText(int index, std::string_view value) {
+    Remember(sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
+                                 SQLITE_UTF8));
+    return *this;
+  }
+
+  // True when a row is available, false when the statement is done.
+  Result<bool> Step() {
+    if (bind_rc_ != SQLITE_OK) return SqliteError(db_, bind_rc_, "bind");
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return SqliteError(db_, rc, "step");
+  }
+
+  // Steps a statement that returns no row (INSERT, UPDATE, DELETE).
+  Status Run() {
+    DISYNC_ASSIGN_OR_RETURN(bool row, Step());
+    (void)row;
+    return OkStatus();
+  }
+
+  int64_t ColumnInt(int index) const { return sqlite3_column_int64(stmt_, index); }
+  std::string ColumnText(int index) const {
+    const unsigned char* text = sqlite3_column_text(stmt_, index);
+    if (text == nullptr) return {};
+    return std::string(reinterpret_cast<const char*>(text),
+                       static_cast<size_t>(sqlite3_column_bytes(stmt_, index)));
+  }
+
+ private:
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+
+  void Remember(int rc) {
+    if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+  }
+
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+  int bind_rc_ = SQLITE_OK;
+};
+
+enum class TransactionMode { kRead, kWrite };
+
+// Runs `body` (returning a Result or Status) between BEGIN and COMMIT and
+// rolls back when it fails. Writes take the write lock up front (IMMEDIATE)
+// so that a concurrent writer shows up as a busy wait at BEGIN, never as a
+// failed upgrade in the middle of the body.
+template <typename Body>
+auto InTransaction(sqlite3* db, TransactionMode mode, Body&& body) -> decltype(body()) {
+  DISYNC_RETURN_IF_ERROR(
+      Exec(db, mode == TransactionMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED", "begin"));
+  auto result = body();
+  Status committed = result.ok() ? Exec(db, "COMMIT", "commit") : OkStatus();
+  if (result.ok() && committed.ok()) return result;
+  // A failed statement may already have ended the transaction.
+  if (sqlite3_get_autocommit(db) == 0) {
+    int rc = sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) {
+      logging::Log(logging::Level::kError, "store rollback failed",
+                   {{"error", sqlite3_errmsg(db)}});
+    }
+  }
+  if (!result.ok()) return result;
+  return std::move(committed).error();
+}
+
+// SELECT list matching ReadProject.
+constexpr std::string_view kProjectColumns =
+    "id, identifier, name, description, mode, status, disable_development, is_allow_download, "
+    "is_default, resource_manager_resource_group_id, default_di_resource_group, owner_user_id, "
+    "tags_json, created_ms, modified_ms";
+
+Result<std::string> TagsToJson(const std::vector<Tag>& tags) {
+  nlohmann::json array = nlohmann::json::array();
+  for (const Tag& tag : tags) array.push_back({{"key", tag.key}, {"value", tag.value}});
+  try {
+    return array.dump();
+  } catch (const nlohmann::json::exception& e) {
+    // dump() refuses strings that are not UTF-8.
+    return Error::InvalidArgument(std::string("workspace tags: ") + e.what());
+  }
+}
+
+Result<std::vector<Tag>> TagsFromJson(const std::string& text) {
+  nlohmann::json array = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!array.is_array()) {
+    return Error(ErrorCode::kCorruption, "projects.tags_json is not a JSON array: " + text);
+  }
+  std::vector<Tag> tags;
+  tags.reserve(array.size());
+  for (const nlohmann::json& item : array) {
+    auto key = item.find("key");
+    auto value = item.find("value");
+    if (!item.is_object() || key == item.end() || value == item.end() || !key->is_string() ||
+        !value->is_string()) {
+      return Error(ErrorCode::kCorruption, "projects.tags_json has a malformed tag: " + text);
+    }
+    tags.push_back(Tag{key->get<std::string>(), value->get<std::string>()});
+  }
+  return tags;
+}
+
+Result<Project> ReadProject(const Statement& row) {
+  Project p;
+  p.id = ProjectId(row.ColumnInt(0));
+  p.identifier = row.ColumnText(1);
+  p.name = row.ColumnText(2);
+  p.description = row.ColumnText(3);
+  p.mode = static_cast<int32_t>(row.ColumnInt(4));
+  p.status = static_cast<int32_t>(row.ColumnInt(5));
+  p.disable_development = row.ColumnInt(6) != 0;
+  p.is_allow_download = static_cast<int32_t>(row.ColumnInt(7));
+  p.is_default = static_cast<int32_t>(row.ColumnInt(8));
+  p.resource_manager_resource_group_id = row.ColumnText(9);
+  p.default_di_resource_group = row.ColumnText(10);
+  p.owner_user_id = row.ColumnText(11);
+  DISYNC_ASSIGN_OR_RETURN(p.tags, TagsFromJson(row.ColumnText(12)));
+  p.created = FromUnixMillis(row.ColumnInt(13));
+  p.modified = FromUnixMillis(row.ColumnInt(14));
+  return p;
+}
+
+Result<int> ReadSchemaVersion(sqlite3* db) {
+  DISYNC_ASSIGN_OR_RETURN(
+      Statement stmt,
+      Statement::Prepare(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version"));
+  DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  DISYNC_CHECK(row);  // an aggregate always yields one row
+  return static_cast<int>(stmt.ColumnInt(0));
+}
+
+Error NewerSchema(int found, int known) {
+  return Error(ErrorCode::kCorruption, "store schema version " + std::to_string(found) +
+                                           " is newer than this binary (" +
+                                           std::to_string(known) + ")");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
+                                                        const Clock& clock) {
+  sqlite3* db = nullptr;
+  // NOMUTEX: mu_ already serialises every use of the connection.
+  int rc = sqlite3_open_v2(path.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  if (rc != SQLITE_OK) {
+    Error error = SqliteError(db, rc, "open " + path);
+    sqlite3_close_v2(db);  // a no-op on nullptr
+    return error;
+  }
+  // From here on the destructor closes the handle on every early return.
+  std::unique_ptr<SqliteStore> store(new SqliteStore(db, clock));
+  {
+    std::lock_guard lock(store->mu_);
+    DISYNC_RETURN_IF_ERROR(store->ConfigureLocked());
+    DISYNC_RETURN_IF_ERROR(store->MigrateLocked());
+  }
+  return store;
+}
+
+SqliteStore::SqliteStore(sqlite3* db, const Clock& clock) : db_(db), clock_(clock) {}
+
+SqliteStore::~SqliteStore() {
+  // Statements are finalised by their owners before any call returns, so
+  // close_v2 releases the handle (and checkpoints the WAL) right away.
+  sqlite3_close_v2(db_);
+}
+
+Status SqliteStore::ConfigureLocked() {
+  sqlite3_extended_result_codes(db_, 1);
+  sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+  {
+    DISYNC_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db_, "PRAGMA journal_mode=WAL"));
+    DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    std::string mode = row ? stmt.ColumnText(0) : std::string();
+    if (mode != "wal") {
+      return Error::Internal("store: journal_mode=WAL refused (journal mode is \"" + mode + "\")");
+    }
+  }
+  // FULL: a commit fsyncs the WAL before it returns (the durability contract).
+  DISYNC_RETURN_IF_ERROR(Exec(db_, "PRAGMA synchronous=FULL", "synchronous=FULL"));
+  DISYNC_RETURN_IF_ERROR(Exec(db_, "PRAGMA foreign_keys=ON", "foreign_keys=ON"));
+  return OkStatus();
+}
+
+Status SqliteStore::MigrateLocked() {
+  DISYNC_CHECK(kMigrationCount > 0);
+  const int known = kMigrations[kMigrationCount - 1].version;
+  DISYNC_RETURN_IF_ERROR(Exec(db_,
+                              "CREATE TABLE IF NOT EXISTS schema_version ("
+                              "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                              "applied_ms INTEGER NOT NULL)",
+                              "create schema_version"));
+  DISYNC_ASSIGN_OR_RETURN(int current, ReadSchemaVersion(db_));
+  if (current > known) return NewerSchema(current, known);
+
+  for (size_t i = 0; i < kMigrationCount; ++i) {
+    const Migration& migration = kMigrations[i];
+    if (migration.version <= current) continue;
+    Status applied = InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
+      // Another process may have migrated since we looked.
+      DISYNC_ASSIGN_OR_RETURN(int now_current, ReadSchemaVersion(db_));
+      if (now_current > known) return NewerSchema(now_current, known);
+      if (migration.version <= now_current) return OkStatus();
+      DISYNC_RETURN_IF_ERROR(Exec(db_, migration.sql, "apply"));
+      DISYNC_ASSIGN_OR_RETURN(
+          Statement record,
+          Statement::Prepare(db_,
+                             "INSERT INTO schema_version (version, name, applied_ms) "
+                             "VALUES (?, ?, ?)"));
+      record.BindInt(1, migration.version)
+          .BindText(2, migration.name)
+          .BindInt(3, ToUnixMillis(clock_.Now()));
+      return record.Run();
+    });
+    if (!applied.ok()) {
+      const Error& e = applied.error();
+      if (e.code() == ErrorCode::kCorruption) return applied;
+      return Error(e.code(), "store migration " + std::to_string(migration.version) + " (" +
+                                 migration.name + "): " + e.message());
+    }
+  }
+  DISYNC_ASSIGN_OR_RETURN(schema_version_, ReadSchemaVersion(db_));
+  return OkStatus();
+}
+
+// ---- workspaces ----
+
+Result<Project> SqliteStore::CreateProject(const NewProject& project) {
+  std::lock_guard lock(mu_);
+  return CreateProjectLocked(project);
+}
+
+Result<Project> SqliteStore::CreateProjectLocked(const NewProject& project) {
+  const int64_t requested_id = project.id.value();
+  if (requested_id < 0 || requested_id > kMaxProjectId) {
+    return Error::InvalidArgument("workspace id " + std::to_string(requested_id) +
+                                  " is outside 1.." + std::to_string(kMaxProjectId));
+  }
+  DISYNC_ASSIGN_OR_RETURN(std::string tags_json, TagsToJson(project.tags));
+  const int64_t now_ms = ToUnixMillis(clock_.Now());
+
+  return InTransaction(db_, TransactionMode::kWrite, [&]() -> Result<Project> {
+    int64_t id = requested_id;
+    if (id == 0) {
+      DISYNC_ASSIGN_OR_RETURN(
+          Statement max_id, Statement::Prepare(db_, "SELECT COALESCE(MAX(id), 0) FROM projects"));
+      DISYNC_ASSIGN_OR_RETURN(bool row, max_id.Step());
+      DISYNC_CHECK(row);
+      id = std::max(max_id.ColumnInt(0) + 1, kFirstProjectId);
+      if (id > kMaxProjectId) {
+        return Error::InvalidArgument("no workspace id left: the next one would be " +
+                                      std::to_string(id));
+      }
+    }
+    DISYNC_ASSIGN_OR_RETURN(
+        Statement insert,
+        Statement::Prepare(
+            db_,
+            "INSERT INTO projects (id, identifier, name, description, mode, status, "
+            "disable_development, is_allow_download, is_default, "
+            "resource_manager_resource_group_id, default_di_resource_group, owner_user_id, "
+            "tags_json, created_ms, modified_ms) "
+            "VALUES (?, ?, ?, ?, ?, 0, ?, ?, 0, ?, '', ?, ?, ?, ?)"));
+    insert.BindInt(1, id)
+        .BindText(2, project.identifier)
+        .BindText(3, project.name)
+        .BindText(4, project.description)
+        .BindInt(5, project.mode)
+        .BindInt(6, project.disable_development ? 1 : 0)
+        .BindInt(7, project.is_allow_download)
+        .BindText(8, project.resource_manager_resource_group_id)
+        .BindText(9, project.owner_user_id)
+        .BindText(10, tags_json)
+        .BindInt(11, now_ms)
+        .BindInt(12, now_ms);
+    Status inserted = insert.Run();
+    if (!inserted.ok()) {
+      if (inserted.error().code() != ErrorCode::kAlreadyExists) return inserted.error();
+      // The rowid alias reports PRIMARYKEY, the identifier column UNIQUE.
+      if (sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        return Error::AlreadyExists("workspace id " + std::to_string(id) + " already exists");
+      }
+      return Error::AlreadyExists("workspace identifier \"" + project.identifier +
+                                  "\" already exists");
+    }
+    return GetProjectLocked(ProjectId(id));
+  });
+}
+
+Result<Project> SqliteStore::GetProject(ProjectId id) {
+  std::lock_guard lock(mu_);
+  return GetProjectLocked(id);
+}
+
+Result<Project> SqliteStore::GetProjectLocked(ProjectId id) {
+  DISYNC_ASSIGN_OR_RETURN(
+      Statement stmt,
+      Statement::Prepare(db_, "SELECT " + std::string(kProjectColumns) +
+                                  " FROM projects WHERE id = ?"));
+  stmt.BindInt(1, id.value());
+  DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return Error::NotFound("workspace " + std::to_string(id.value()) + " not found");
+  return ReadProject(stmt);
+}
+
+Result<Project> SqliteStore::GetProjectByIdentifier(const std::string& identifier) {
+  std::lock_guard lock(mu_);
+  DISYNC_ASSIGN_OR_RETURN(
+      Statement stmt,
+      Statement::Prepare(db_, "SELECT " + std::string(kProjectColumns) +
+                                  " FROM projects WHERE identifier = ?"));
+  stmt.BindText(1, identifier);
+  DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return Error::NotFound("workspace \"" + identifier + "\" not found");
+  return ReadProject(stmt);
+}
+
+Result<ProjectPage> SqliteStore::ListProjects(const ListProjectsQuery& query) {
+  std::lock_guard lock(mu_);
+  return ListProjectsLocked(query);
+}
+
+Result<ProjectPage> SqliteStore::ListProjectsLocked(const ListProjectsQuery& query) {
+  if (query.page_number < 1 || query.page_size < 1) {
+    return Error::InvalidArgument("page_number and page_size must be at least 1");
+  }
+  // The clauses are constant text; every value is a bound parameter, bound
+  // in the order the clauses are appended.
+  std::string where = " FROM projects p WHERE p.status != ?";
+  if (!query.resource_manager_resource_group_id.empty()) {
+    where += " AND p.resource_manager_resource_group_id = ?";
+  }
+  for (size_t i = 0; i < query.tags.size(); ++i) {
+    where +=
+        " AND EXISTS (SELECT 1 FROM json_each(p.tags_json) t"
+        " WHERE json_extract(t.value, '$.key') = ? AND json_extract(t.value, '$.value') = ?)";
+  }
+  if (query.member_user_id.has_value()) {
+    where +=
+        " AND EXISTS (SELECT 1 FROM project_members m"
+        " WHERE m.project_id = p.id AND m.user_id = ?)";
+  }
+  auto bind_filters = [&query](Statement& stmt) {
+    int index = 1;
+    stmt.BindInt(index++, kProjectStatusDeleted);
+    if (!query.resource_manager_resource_group_id.empty()) {
+      stmt.BindText(index++, query.resource_manager_resource_group_id);
+    }
+    for (const Tag& tag : query.tags) {
+      stmt.BindText(index++, tag.key);
+      stmt.BindText(index++, tag.value);
+    }
+    if (query.member_user_id.has_value()) stmt.BindText(index++, *query.member_user_id);
+    return index;
+  };
+
+  // One read transaction: the count and the page see the same snapshot.
+  return InTransaction(db_, TransactionMode::kRead, [&]() -> Result<ProjectPage> {
+    ProjectPage page;
+    {
+      DISYNC_ASSIGN_OR_RETURN(Statement count,
+                              Statement::Prepare(db_, "SELECT COUNT(*)" + where));
+      bind_filters(count);
+      DISYNC_ASSIGN_OR_RETURN(bool row, count.Step());
+      DISYNC_CHECK(row);
+      page.total_count = count.ColumnInt(0);
+    }
+    DISYNC_ASSIGN_OR_RETURN(
+        Statement select,
+        Statement::Prepare(db_, "SELECT " + std::string(kProjectColumns) + where +
+                                    " ORDER BY p.id LIMIT ? OFFSET ?"));
+    int index = bind_filters(select);
+    const int64_t offset = (static_cast<int64_t>(query.page_number) - 1) * query.page_size;
+    select.BindInt(index, query.page_size).BindInt(index + 1, offset);
+    while (true) {
+      DISYNC_ASSIGN_OR_RETURN(bool row, select.Step());
+      if (!row) break;
+      DISYNC_ASSIGN_OR_RETURN(Project project, ReadProject(select));
+      page.projects.push_back(std::move(project));
+    }
+    return page;
+  });
+}
+
+// ---- users and access keys ----
+
+Status SqliteStore::PutUser(const User& user) {
+  std::lock_guard lock(mu_);
+  return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
+    DISYNC_ASSIGN_OR_RETURN(
+        Statement stmt,
+        Statement::Prepare(db_,
+                           "INSERT INTO users (id, name, superuser, created_ms) "
+                           "VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                           "name = excluded.name, superuser = excluded.superuser, "
+                           "created_ms = excluded.created_ms"));
+    stmt.BindText(1, user.id)
+        .BindText(2, user.name)
+        .BindInt(3, user.superuser ? 1 : 0)
+        .BindInt(4, ToUnixMillis(user.created));
+    return stmt.Run();
+  });
+}
+
+Result<User> SqliteStore::GetUser(const std::string& user_id) {
+  std::lock_guard lock(mu_);
+  DISYNC_ASSIGN_OR_RETURN(
+      Statement stmt,
+      Statement::Prepare(db_, "SELECT name, superuser, created_ms FROM users WHERE id = ?"));
+  stmt.BindText(1, user_id);
+  DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return Error::NotFound("user \"" + user_id + "\" not found");
+  User user;
+  user.id = user_id;
+  user.name = stmt.ColumnText(0);
+  user.superuser = stmt.ColumnInt(1) != 0;
+  user.created = FromUnixMillis(stmt.ColumnInt(2));
+  return user;
+}
+
+namespace {
+
+int64_t AccessKeyStatusToColumn(AccessKeyStatus status) {
+  return status == AccessKeyStatus::kEnabled ? kAccessKeyEnabled : kAccessKeyDisabled;
+}
+
+// Writes one access key; `on_conflict` is constant SQL chosen by the caller.
+Status WriteAccessKey(sqlite3* db, const AccessKey& key, std::string_view on_conflict) {
+  DISYNC_ASSIGN_OR_RETURN(
+      Statement stmt,
+      Statement::Prepare(db, "INSERT INTO access_keys (id, secret, user_id, status, created_ms) "
+                             "VALUES (?, ?, ?, ?, ?)" +
+                                 std::string(on_conflict)));
+  stmt.BindText(1, key.id)
+      .BindText(2, key.secret)
+      .BindText(3, key.user_id)
+      .BindInt(4, AccessKeyStatusToColumn(key.status))
+      .BindInt(5, ToUnixMillis(key.created));
+  return stmt.Run();
+}
+
+}  // namespace
+
+Status SqliteStore::CreateAccessKey(const AccessKey& key) {
+  std::lock_guard lock(mu_);
+  return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
+    Status written = WriteAccessKey(db_, key, "");
+    if (!written.ok() && written.error().code() == ErrorCode::kAlreadyExists) {
+      return Error::AlreadyExists("access key " + key.id + " already exists");
+    }
+    return written;
+  });
+}
+
+Status SqliteStore::PutAccessKey(const AccessKey& key) {
+  std::lock_guard lock(mu_);
+  return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
+    return WriteAccessKey(db_, key,
+                          " ON CONFLICT (id) DO UPDATE SET secret = excluded.secret, "
+                          "user_id = excluded.user_id, status = excluded.status, "
+                          "created_ms = excluded.created_ms");
+  });
+}
+
+Result<AccessKey> SqliteStore::GetAccessKey(const std::string& access_key_id) {
+  std::lock_guard lock(mu_);
+  DISYNC_ASSIGN_OR_RETURN(
+      Statement stmt,
+      Statement::Prepare(
+          db_, "SELECT secret, user_id, status, created_ms FROM access_keys WHERE id = ?"));
+  stmt.BindText(1, access_key_id);
+  DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return Error::NotFound("access key " + access_key_id + " not found");
+  AccessKey key;
+  key.id = access_key_id;
+  key.secret = stmt.ColumnText(0);
+  key.user_id = stmt.ColumnText(1);
+  const int64_t status = stmt.ColumnInt(2);
+  if (status == kAccessKeyEnabled) {
+    key.status = AccessKeyStatus::kEnabled;
+  } else if (status == kAccessKeyDisabled) {
+    key.status = AccessKeyStatus::kDisabled;
+  } else {
+    return Error(ErrorCode::kCorruption, "access key " + access_key_id + " has status " +
+                                             std::to_string(status));
+  }
+  key.created = FromUnixMillis(stmt.ColumnInt(3));
+  return key;
+}
+
+Status SqliteStore::SetAccessKeyStatus(const std::string& access_key_id,
+                                       AccessKeyStatus status) {
+  std::lock_guard lock(mu_);
+  return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
+    DISYNC_ASSIGN_OR_RETURN(
+        Statement stmt, Statement::Prepare(db_, "UPDATE access_keys SET status = ? WHERE id = ?"));
+    stmt.BindInt(1, AccessKeyStatusToColumn(status)).BindText(2, access_key_id);
+    DISYNC_RETURN_IF_ERROR(stmt.Run());
+    if (sqlite3_changes(db_) == 0) {
+      return Error::NotFound("access key " + access_key_id + " not found");
+    }
+    return OkStatus();
+  });
+}
+
+Status SqliteStore::DeleteAccessKey(const std::string& access_key_id) {
+  std::lock_guard lock(mu_);
+  return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
+    DISYNC_ASSIGN_OR_RETURN(Statement stmt,
+                            Statement::Prepare(db_, "DELETE FROM access_keys WHERE id = ?"));
+    stmt.BindText(1, access_key_id);
+    DISYNC_RETURN_IF_ERROR(stmt.Run());
+    if (sqlite3_changes(db_) == 0) {
+      return Error::NotFound("access key " + access_key_id + " not found");
+    }
+    return OkStatus();
+  });
+}
+
+// ---- workspace members ----
+
+Status SqliteStore::AddMemberRole(ProjectId project, const std::string& user_id,
+                                  const std::string& role_code) {
+  std::lock_guard lock(mu_);
+  return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
+    DISYNC_ASSIGN_OR_RETURN(
+        Statement stmt,
+        Statement::Prepare(db_,
+                           "INSERT INTO project_members (project_id, user_id, role_code, "
+                           "created_ms) SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM projects "
+                           "WHERE id = ?) AND EXISTS (SELECT 1 FROM users WHERE id = ?) "
+                           "ON CONFLICT DO NOTHING"));
+    stmt.BindInt(1, project.value())
+        .BindText(2, user_id)
+        .BindText(3, role_code)
+        .BindInt(4, ToUnixMillis(clock_.Now()))
+        .BindInt(5, project.value())
+        .BindText(6, user_id);
+    DISYNC_RETURN_IF_ERROR(stmt.Run());
+    if (sqlite3_changes(db_) == 0) {
+      DISYNC_ASSIGN_OR_RETURN(
+          Statement check,
+          Statement::Prepare(db_,
+                             "SELECT 1 FROM project_members WHERE project_id = ? AND user_id = ? "
+                             "AND role_code = ?"));
+      check.BindInt(1, project.value()).BindText(2, user_id).BindText(3, role_code);
+      DISYNC_ASSIGN_OR_RETURN(bool held, check.Step());
+      if (!held) return Error::NotFound("workspace or user not found");
+    }
+    return OkStatus();
+  });
+}
+
+Result<std::vector<std::string>> SqliteStore::GetMemberRoles(ProjectId project,
+                                                             const std::string& user_id) {
+  std::lock_guard lock(mu_);
+  DISYNC_ASSIGN_OR_RETURN(
+      Statement stmt,
+      Statement::Prepare(db_,
+                         "SELECT role_code FROM project_members WHERE project_id = ? AND "
+                         "user_id = ? ORDER BY role_code"));
+  stmt.BindInt(1, project.value()).BindText(2, user_id);
+  std::vector<std::string> roles;
+  for (;;) {
+    DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    roles.push_back(stmt.ColumnText(0));
+  }
+  return roles;
+}
+
+// ---- small server state ----
+
+Result<std::optional<std::string>> SqliteStore::GetMeta(const std::string& key) {
+  std::lock_guard lock(mu_);
+  DISYNC_ASSIGN_OR_RETURN(Statement stmt,
+                          Statement::Prepare(db_, "SELECT value FROM meta WHERE key = ?"));
+  stmt.BindText(1, key);
+  DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<std::string>();
+  return std::optional<std::string>(stmt.ColumnText(0));
+}
+
+Status SqliteStore::PutMeta(const std::string& key, const std::string& value) {
+  std::lock_guard lock(mu_);
+  return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
+    DISYNC_ASSIGN_OR_RETURN(
+        Statement stmt,
+        Statement::Prepare(db_,
+                           "INSERT INTO meta (key, value) VALUES (?, ?) "
+                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
+    stmt.BindText(1, key).BindText(2, value);
+    return stmt.Run();
+  });
+}
+
+}  // namespace disync::store

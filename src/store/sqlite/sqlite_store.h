@@ -1,0 +1,76 @@
+// SqliteStore: the embedded MetadataStore on one SQLite file (WAL mode,
+// synchronous=FULL so that a committed write is fsync'd before the call
+// returns). Versioned migrations (src/store/migrations/NNNN_name.sql,
+// compiled into the binary) are applied in order at Open, each in its own
+// transaction, recorded in a schema_version table.
+//
+// Thread-safety: thread-safe. One connection serialised by a mutex; a busy
+// timeout covers other processes (the offline `disyncd admin` commands)
+// writing the same file at the same time.
+#ifndef DISYNC_STORE_SQLITE_SQLITE_STORE_H_
+#define DISYNC_STORE_SQLITE_SQLITE_STORE_H_
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "common/clock.h"
+#include "store/metadata_store.h"
+
+struct sqlite3;
+
+namespace disync::store {
+
+class SqliteStore final : public MetadataStore {
+ public:
+  // Opens (creating if needed) the database file and migrates it. `clock`
+  // stamps created/modified times and must outlive the store.
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path, const Clock& clock);
+
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  // Highest migration applied.
+  int schema_version() const { return schema_version_; }
+
+  Result<Project> CreateProject(const NewProject& project) override;
+  Result<Project> GetProject(ProjectId id) override;
+  Result<Project> GetProjectByIdentifier(const std::string& identifier) override;
+  Result<ProjectPage> ListProjects(const ListProjectsQuery& query) override;
+
+  Status AddMemberRole(ProjectId project, const std::string& user_id,
+                       const std::string& role_code) override;
+  Result<std::vector<std::string>> GetMemberRoles(ProjectId project,
+                                                  const std::string& user_id) override;
+
+  Status PutUser(const User& user) override;
+  Result<User> GetUser(const std::string& user_id) override;
+  Status CreateAccessKey(const AccessKey& key) override;
+  Status PutAccessKey(const AccessKey& key) override;
+  Result<AccessKey> GetAccessKey(const std::string& access_key_id) override;
+  Status SetAccessKeyStatus(const std::string& access_key_id, AccessKeyStatus status) override;
+  Status DeleteAccessKey(const std::string& access_key_id) override;
+
+  Result<std::optional<std::string>> GetMeta(const std::string& key) override;
+  Status PutMeta(const std::string& key, const std::string& value) override;
+
+ private:
+  SqliteStore(sqlite3* db, const Clock& clock);
+
+  // The work behind Open and the public methods; callers hold mu_.
+  Status ConfigureLocked();  // the PRAGMAs of the durability/locking contract
+  Status MigrateLocked();    // applies pending kMigrations, sets schema_version_
+  Result<Project> CreateProjectLocked(const NewProject& project);
+  Result<Project> GetProjectLocked(ProjectId id);
+  Result<ProjectPage> ListProjectsLocked(const ListProjectsQuery& query);
+
+  std::mutex mu_;
+  sqlite3* db_;  // owned; closed in the destructor. Guarded by mu_.
+  const Clock& clock_;
+  int schema_version_ = 0;  // written only by Open, before the store is shared
+};
+
+}  // namespace disync::store
+
+#endif  // DISYNC_STORE_SQLITE_SQLITE_STORE_H_
