@@ -1,0 +1,292 @@
+#include "openapi/dispatcher.h"
+
+#include <chrono>
+#include <exception>
+
+#include <fmt/format.h>
+
+#include "common/logging.h"
+#include "common/random.h"
+#include "common/time_format.h"
+#include "openapi/error_table.h"
+#include "openapi/signature.h"
+
+namespace disync::openapi {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+// The media type of a Content-Type value, lower-cased, without parameters.
+std::string MediaType(std::string_view content_type) {
+  std::string out;
+  for (char c : content_type.substr(0, content_type.find(';'))) {
+    if (c == ' ' || c == '\t') continue;
+    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return out;
+}
+
+// A JSON object body of scalar members, accepted defensively as parameters.
+Result<ParamList> ParseJsonBody(std::string_view body) {
+  auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) {
+    return Error(ErrorCode::kInvalidParameter, "The request body is not a JSON object.");
+  }
+  ParamList out;
+  for (const auto& [k, v] : j.items()) {
+    out.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
+  }
+  return out;
+}
+
+Error Missing(std::string_view name) {
+  return {ErrorCode::kMissingParameter, "The input parameter \"" + std::string(name) +
+                                            "\" that is mandatory for processing this request "
+                                            "is not supplied."};
+}
+
+std::optional<std::string_view> Lookup(const ParamMap& params, std::string_view name) {
+  auto it = params.find(std::string(name));
+  if (it == params.end()) return std::nullopt;
+  return std::string_view(it->second);
+}
+
+Result<TimePoint> ParseTimestamp(std::string_view text) {
+  auto t = ParseIso8601Utc(text);
+  if (!t) {
+    return Error(ErrorCode::kInvalidTimeStampFormat,
+                 "Specified time stamp or date value is not well formatted.");
+  }
+  return *t;
+}
+
+}  // namespace
+
+// What the request log and the metrics need to know about one request.
+struct Dispatcher::Outcome {
+  std::string request_id;
+  std::string action;
+  std::string access_key_id;
+  Format format = Format::kJson;
+};
+
+Dispatcher::Dispatcher(const Router& router, CredentialSource& credentials,
+                       ReplayGuard& replay, Executor& blocking, Metrics& metrics,
+                       DispatcherOptions options)
+    : router_(router),
+      credentials_(credentials),
+      replay_(replay),
+      blocking_(blocking),
+      metrics_(metrics),
+      options_(std::move(options)) {}
+
+void Dispatcher::Handle(http::Request request, http::Responder respond) {
+  // Liveness and metrics never wait behind the store.
+  if (request.method == "GET" && request.Path() == "/healthz") {
+    http::Response r;
+    r.body = "{\"status\":\"ok\"}";
+    return respond(std::move(r));
+  }
+  if (request.method == "GET" && request.Path() == "/metrics") {
+    http::Response r;
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    r.body = metrics_.RenderPrometheus();
+    return respond(std::move(r));
+  }
+  blocking_.Post([this, request = std::move(request), respond = std::move(respond)] {
+    respond(Process(request));
+  });
+}
+
+http::Response Dispatcher::TransportError(int status, std::string_view reason) {
+  std::string request_id = NewRequestId();
+  ErrorCode code = ErrorCode::kInvalidParameter;
+  std::string message = status == 413 ? "The request body is larger than the server accepts."
+                                      : "The request could not be read: " + std::string(reason);
+  http::Response r = RenderError(Error(code, message), request_id, options_.host_id, Format::kJson);
+  r.status = status;
+  logging::Warn("request refused", {{"request_id", request_id},
+                                    {"status", std::to_string(status)},
+                                    {"reason", std::string(reason)}});
+  return r;
+}
+
+http::Response Dispatcher::Process(const http::Request& request) {
+  auto started = SteadyClock::now();
+  metrics_.RequestStarted();
+  Outcome outcome;
+  outcome.request_id = NewRequestId();
+
+  http::Response response;
+  std::string code;
+  Result<Json> result = Error::Internal("not run");
+  try {
+    result = Run(request, outcome);
+  } catch (const std::exception& e) {
+    // Last resort: the handler broke a promise. The client gets the
+    // RequestId; the details stay in the log.
+    logging::Error("unhandled exception", {{"request_id", outcome.request_id},
+                                           {"action", outcome.action},
+                                           {"what", e.what()}});
+    result = Error::Internal(e.what());
+  }
+  if (result.ok()) {
+    response = RenderSuccess(outcome.action, outcome.request_id, result.value(), outcome.format);
+  } else {
+    const Error& error = result.error();
+    if (!IsClientVisible(error.code())) {
+      logging::Error("internal error", {{"request_id", outcome.request_id},
+                                        {"action", outcome.action},
+                                        {"error", std::string(ToString(error.code()))},
+                                        {"detail", error.message()}});
+    }
+    response = RenderError(error, outcome.request_id, options_.host_id, outcome.format);
+    code = std::string(Describe(error.code()).code);
+  }
+
+  auto latency = SteadyClock::now() - started;
+  std::string action = outcome.action.empty() ? "-" : outcome.action;
+  // Unknown actions are counted under one label so that a scan cannot grow
+  // the metrics without bound.
+  std::string metric_action = router_.Find(outcome.action) ? action : "-";
+  metrics_.RequestFinished(metric_action, code, response.status, latency);
+  logging::Info("request",
+                {{"request_id", outcome.request_id},
+                 {"method", request.method},
+                 {"action", action},
+                 {"access_key_id", outcome.access_key_id.empty() ? "-" : outcome.access_key_id},
+                 {"status", std::to_string(response.status)},
+                 {"code", code.empty() ? "-" : code},
+                 {"latency_ms", fmt::format("{:.3f}", std::chrono::duration<double, std::milli>(
+                                                          latency).count())},
+                 {"remote", request.remote_address}});
+  return response;
+}
+
+Result<Json> Dispatcher::Run(const http::Request& request, Outcome& outcome) {
+  if (request.Path() != "/") {
+    return Error(ErrorCode::kInvalidActionNotFound,
+                 "Specified api is not found, please check your url and method.");
+  }
+  if (request.method != "GET" && request.method != "POST" && request.method != "PUT") {
+    return Error(ErrorCode::kInvalidActionNotFound,
+                 "Specified api is not found, please check your url and method.");
+  }
+
+  // Parameters: the query string and a form (or JSON) body, merged.
+  DISYNC_ASSIGN_OR_RETURN(ParamList query_list, ParseFormUrlEncoded(request.RawQuery()));
+  ParamList body_list;
+  if (!request.body.empty()) {
+    std::string media = MediaType(request.Header("content-type").value_or(""));
+    if (media == "application/x-www-form-urlencoded") {
+      DISYNC_ASSIGN_OR_RETURN(body_list, ParseFormUrlEncoded(request.body));
+    } else if (media == "application/json") {
+      DISYNC_ASSIGN_OR_RETURN(body_list, ParseJsonBody(request.body));
+    }
+  }
+  DISYNC_ASSIGN_OR_RETURN(ParamMap params, MergeParams(query_list, body_list));
+  DISYNC_ASSIGN_OR_RETURN(ParamMap query, MergeParams(query_list, {}));
+  outcome.format = ParseFormat(Lookup(params, "Format").value_or(""));
+
+  // Action and Version: parameters first, then the x-acs-* headers.
+  std::string action(Lookup(params, "Action").value_or(request.Header("x-acs-action").value_or("")));
+  std::string version(
+      Lookup(params, "Version").value_or(request.Header("x-acs-version").value_or("")));
+  if (action.empty()) return Missing("Action");
+  outcome.action = action;
+  if (version.empty()) return Missing("Version");
+  if (version != kApiVersion) {
+    return Error(ErrorCode::kInvalidVersion, "Specified parameter Version is not valid.");
+  }
+  const Route* route = router_.Find(action);
+  if (route == nullptr) {
+    return Error(ErrorCode::kInvalidActionNotFound,
+                 "Specified api is not found, please check your url and method.");
+  }
+
+  DISYNC_ASSIGN_OR_RETURN(Caller caller, Authenticate(request, params, query, outcome));
+  if (route->spec.auth == AuthLevel::kSuperuser && !caller.superuser) {
+    return Error(ErrorCode::kForbiddenRam,
+                 "User not authorized to operate on the specified resource, or this API "
+                 "doesn't support RAM.");
+  }
+
+  for (const auto& name : route->spec.required) {
+    auto v = Lookup(params, name);
+    if (v && !v->empty()) continue;
+    if (route->spec.missing_code == ErrorCode::kMissingParameter) return Missing(name);
+    return Error(route->spec.missing_code,
+                 "The parameter \"" + name + "\" is missing: it is mandatory for " + action + ".");
+  }
+
+  ApiRequest api_request(action, params, caller, outcome.request_id, route->spec.invalid_code);
+  return route->handler(api_request);
+}
+
+Result<Credential> Dispatcher::FindEnabledKey(std::string_view access_key_id) {
+  auto found = credentials_.Find(access_key_id);
+  if (!found.ok()) {
+    if (found.error().code() == ErrorCode::kNotFound) {
+      return Error(ErrorCode::kInvalidAccessKeyIdNotFound, "Specified access key is not found.");
+    }
+    return std::move(found).error();
+  }
+  if (!found->enabled) {
+    return Error(ErrorCode::kInvalidAccessKeyIdInactive, "Specified access key is disabled.");
+  }
+  return std::move(found).value();
+}
+
+Result<Caller> Dispatcher::Authenticate(const http::Request& request, const ParamMap& params,
+                                        const ParamMap& query, Outcome& outcome) {
+  auto authorization = request.Header("authorization");
+  if (authorization && StartsWith(*authorization, "ACS3-")) {
+    DISYNC_ASSIGN_OR_RETURN(Acs3Authorization auth, ParseAcs3Authorization(*authorization));
+    outcome.access_key_id = auth.access_key_id;
+    auto date = request.Header("x-acs-date");
+    if (!date || date->empty()) return Missing("x-acs-date");
+    auto nonce = request.Header("x-acs-signature-nonce");
+    if (!nonce || nonce->empty()) return Missing("x-acs-signature-nonce");
+    DISYNC_ASSIGN_OR_RETURN(TimePoint timestamp, ParseTimestamp(*date));
+    DISYNC_RETURN_IF_ERROR(replay_.CheckTimestamp(timestamp));
+    DISYNC_ASSIGN_OR_RETURN(Credential credential, FindEnabledKey(auth.access_key_id));
+    DISYNC_RETURN_IF_ERROR(VerifyV3(request, query, auth, credential.secret));
+    DISYNC_RETURN_IF_ERROR(replay_.CheckAndRecordNonce(auth.access_key_id, *nonce, timestamp));
+    return Caller{credential.access_key_id, credential.user_id, credential.superuser};
+  }
+  if (authorization && !Lookup(params, "Signature")) {
+    return Error(ErrorCode::kIncompleteSignature,
+                 "The request signature does not conform to Aliyun standards.");
+  }
+
+  // Signature v1: the common parameters travel in the query or the body.
+  for (std::string_view name : {"AccessKeyId", "Signature", "SignatureMethod", "SignatureNonce",
+                                "SignatureVersion", "Timestamp"}) {
+    auto v = Lookup(params, name);
+    if (!v || v->empty()) return Missing(name);
+  }
+  std::string access_key_id(*Lookup(params, "AccessKeyId"));
+  outcome.access_key_id = access_key_id;
+  if (*Lookup(params, "SignatureMethod") != "HMAC-SHA1") {
+    return Error(ErrorCode::kInvalidSignatureMethod,
+                 "Specified signature method is not supported: expected HMAC-SHA1.");
+  }
+  if (*Lookup(params, "SignatureVersion") != "1.0") {
+    return Error(ErrorCode::kIncompleteSignature,
+                 "The request signature does not conform to Aliyun standards: SignatureVersion "
+                 "must be 1.0.");
+  }
+  DISYNC_ASSIGN_OR_RETURN(TimePoint timestamp, ParseTimestamp(*Lookup(params, "Timestamp")));
+  DISYNC_RETURN_IF_ERROR(replay_.CheckTimestamp(timestamp));
+  DISYNC_ASSIGN_OR_RETURN(Credential credential, FindEnabledKey(access_key_id));
+  DISYNC_RETURN_IF_ERROR(VerifyV1(request.method, params, credential.secret));
+  DISYNC_RETURN_IF_ERROR(
+      replay_.CheckAndRecordNonce(access_key_id, *Lookup(params, "SignatureNonce"), timestamp));
+  return Caller{credential.access_key_id, credential.user_id, credential.superuser};
+}
+
+}  // namespace disync::openapi

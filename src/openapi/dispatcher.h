@@ -1,0 +1,79 @@
+// Dispatcher: the OpenAPI front door. It turns one HTTP request into one
+// answer: parameters (query + form body), Action and Version, the signature
+// (v1 or ACS3), the time window and nonce, the route's auth level and
+// required parameters, then the handler, then the envelope. Every failure on
+// the way is an Error rendered by envelope.h. It also serves GET /healthz and
+// GET /metrics, and logs each request once.
+//
+// Ownership: borrows everything it is given; the composition root keeps them
+// alive longer than the Dispatcher.
+// Threading: Handle() is called on I/O threads and only posts to the blocking
+// executor, where Process() runs (it reads the store). Thread-safe.
+#ifndef DISYNC_OPENAPI_DISPATCHER_H_
+#define DISYNC_OPENAPI_DISPATCHER_H_
+
+#include <string>
+#include <string_view>
+
+#include "common/clock.h"
+#include "common/executor.h"
+#include "common/result.h"
+#include "http/server.h"
+#include "openapi/metrics.h"
+#include "openapi/replay_guard.h"
+#include "openapi/router.h"
+
+namespace disync::openapi {
+
+inline constexpr std::string_view kApiVersion = "2020-05-18";
+
+// A verified access key's secret and owner, looked up by AccessKeyId.
+struct Credential {
+  std::string access_key_id;
+  std::string secret;
+  std::string user_id;
+  bool enabled = true;
+  bool superuser = false;
+};
+
+// Where the Dispatcher finds access keys. Blocking; thread-safe.
+class CredentialSource {
+ public:
+  virtual ~CredentialSource() = default;
+  // kNotFound when no such key exists; other errors are internal.
+  virtual Result<Credential> Find(std::string_view access_key_id) = 0;
+};
+
+struct DispatcherOptions {
+  std::string host_id = "disync";
+};
+
+class Dispatcher final : public http::RequestHandler {
+ public:
+  Dispatcher(const Router& router, CredentialSource& credentials, ReplayGuard& replay,
+             Executor& blocking, Metrics& metrics, DispatcherOptions options = {});
+
+  void Handle(http::Request request, http::Responder respond) override;
+  http::Response TransportError(int status, std::string_view reason) override;
+
+  // The whole OpenAPI path, synchronously (on the blocking executor).
+  http::Response Process(const http::Request& request);
+
+ private:
+  struct Outcome;
+  Result<Json> Run(const http::Request& request, Outcome& outcome);
+  Result<Caller> Authenticate(const http::Request& request, const ParamMap& params,
+                              const ParamMap& query, Outcome& outcome);
+  Result<Credential> FindEnabledKey(std::string_view access_key_id);
+
+  const Router& router_;
+  CredentialSource& credentials_;
+  ReplayGuard& replay_;
+  Executor& blocking_;
+  Metrics& metrics_;
+  const DispatcherOptions options_;
+};
+
+}  // namespace disync::openapi
+
+#endif  // DISYNC_OPENAPI_DISPATCHER_H_

@@ -1,0 +1,114 @@
+#include "openapi/envelope.h"
+
+#include "http/message.h"
+#include "openapi/error_table.h"
+
+namespace disync::openapi {
+namespace {
+
+constexpr std::string_view kJsonType = "application/json;charset=utf-8";
+// Exactly this value: the SDKs only parse an XML error body with it.
+constexpr std::string_view kXmlType = "text/xml;charset=utf-8";
+
+void AppendEscaped(std::string& out, std::string_view text) {
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += c;
+    }
+  }
+}
+
+void AppendScalar(std::string& out, const Json& v) {
+  if (v.is_string()) {
+    AppendEscaped(out, v.get_ref<const std::string&>());
+  } else {
+    AppendEscaped(out, v.dump());
+  }
+}
+
+void AppendElement(std::string& out, std::string_view name, const Json& v) {
+  if (v.is_null()) return;
+  if (v.is_array()) {
+    for (const auto& item : v) AppendElement(out, name, item);
+    return;
+  }
+  out += '<';
+  out += name;
+  out += '>';
+  if (v.is_object()) {
+    for (const auto& [k, item] : v.items()) AppendElement(out, k, item);
+  } else {
+    AppendScalar(out, v);
+  }
+  out += "</";
+  out += name;
+  out += '>';
+}
+
+std::string Dump(const Json& j) {
+  // Invalid UTF-8 in stored text must not abort the answer.
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace
+
+Format ParseFormat(std::string_view format_param) {
+  return http::EqualsIgnoreCase(format_param, "xml") ? Format::kXml : Format::kJson;
+}
+
+std::string ToXml(std::string_view root, const Json& object) {
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
+  AppendElement(out, root, object);
+  return out;
+}
+
+http::Response RenderSuccess(std::string_view action, std::string_view request_id,
+                             const Json& fields, Format format) {
+  Json body = Json::object();
+  body["RequestId"] = request_id;
+  for (const auto& [k, v] : fields.items()) {
+    if (k != "RequestId") body[k] = v;
+  }
+  http::Response response;
+  response.status = 200;
+  if (format == Format::kXml) {
+    response.content_type = kXmlType;
+    response.body = ToXml(std::string(action) + "Response", body);
+  } else {
+    response.content_type = kJsonType;
+    response.body = Dump(body);
+  }
+  return response;
+}
+
+http::Response RenderError(const Error& error, std::string_view request_id,
+                           std::string_view host_id, Format format) {
+  ApiErrorInfo info = Describe(error.code());
+  std::string message = IsClientVisible(error.code()) && !error.message().empty()
+                            ? error.message()
+                            : std::string(info.default_message);
+  Json body = Json::object();
+  body["RequestId"] = request_id;
+  body["HostId"] = host_id;
+  body["Code"] = info.code;
+  body["Message"] = message;
+  body["Recommend"] = "https://api.aliyun.com/troubleshoot?q=" + std::string(info.code) +
+                      "&product=dataworks-public&requestId=" + std::string(request_id);
+  http::Response response;
+  response.status = info.http_status;
+  if (format == Format::kXml) {
+    response.content_type = kXmlType;
+    response.body = ToXml("Error", body);
+  } else {
+    response.content_type = kJsonType;
+    response.body = Dump(body);
+  }
+  return response;
+}
+
+}  // namespace disync::openapi
