@@ -1,0 +1,127 @@
+'use strict';
+// Starts a disyncd on port 0 in a fresh temporary data directory and tells
+// its endpoint once it logs "listening on http://HOST:PORT". Stops it with
+// SIGTERM (or SIGKILL) and reports the exit status. Polls with deadlines;
+// never sleeps for a fixed time.
+const { spawn, execFileSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const crypto = require('crypto');
+
+function randomKey() {
+  return {
+    id: `LTAItest${crypto.randomBytes(8).toString('hex')}`,
+    secret: crypto.randomBytes(15).toString('hex'),
+  };
+}
+
+class Disyncd {
+  constructor(bin, { dataDir, env = {}, args = [] } = {}) {
+    this.bin = bin;
+    this.dataDir = dataDir || fs.mkdtempSync(path.join(os.tmpdir(), 'disync-it-'));
+    this.env = env;
+    this.args = args;
+    this.log = '';
+  }
+
+  // Runs `disyncd admin --data-dir DIR <args>` and returns its stdout.
+  admin(...args) {
+    return execFileSync(this.bin, ['admin', '--data-dir', this.dataDir, ...args], {
+      env: { ...process.env, ...this.env },
+      encoding: 'utf8',
+    }).trim();
+  }
+
+  start(timeoutMs = 20000) {
+    this.log = '';
+    this.proc = spawn(this.bin, ['--listen', '127.0.0.1:0', '--data-dir', this.dataDir,
+      '--threads', '2', ...this.args], {
+      env: { ...process.env, ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.exited = new Promise((resolve) => {
+      this.proc.on('exit', (code, signal) => resolve({ code, signal }));
+    });
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`disyncd did not listen within ${timeoutMs} ms:\n${this.log}`)), timeoutMs);
+      const onData = (chunk) => {
+        this.log += chunk.toString();
+        const m = this.log.match(/listening on http:\/\/([^\s:]+):(\d+)/);
+        if (m && !this.endpoint) {
+          clearTimeout(timer);
+          this.host = m[1];
+          this.port = Number(m[2]);
+          this.endpoint = `http://${m[1]}:${m[2]}`;
+          resolve(this.endpoint);
+        }
+      };
+      this.proc.stdout.on('data', onData);
+      this.proc.stderr.on('data', onData);
+      this.proc.on('exit', (code) => {
+        clearTimeout(timer);
+        if (!this.endpoint) reject(new Error(`disyncd exited with ${code} before listening:\n${this.log}`));
+      });
+    });
+  }
+
+  async stop(signal = 'SIGTERM') {
+    if (!this.proc) return null;
+    this.proc.kill(signal);
+    const status = await this.exited;
+    this.proc = null;
+    this.endpoint = undefined;
+    return status;
+  }
+
+  cleanup() {
+    fs.rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+// A tiny check runner: prints 'ok - name' / 'not ok - name: reason' and a
+// closing 'N passed, M failed' line.
+class Checks {
+  constructor() { this.passed = 0; this.failed = 0; }
+  async check(name, fn) {
+    try {
+      await fn();
+      console.log(`ok - ${name}`);
+      this.passed++;
+    } catch (e) {
+      console.log(`not ok - ${name}: ${String(e && e.stack || e).split('\n').slice(0, 3).join(' | ')}`);
+      this.failed++;
+    }
+  }
+  finish() {
+    console.log(`${this.passed} passed, ${this.failed} failed`);
+    return this.failed === 0 && this.passed > 0 ? 0 : 1;
+  }
+}
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+// Loads the pinned Alibaba Cloud clients installed by scripts/install-deps.sh.
+// Exits 77 (CTest "skipped") when they are missing outside CI.
+function requireClients() {
+  const dir = process.env.DISYNC_SDK_HARNESS_DIR;
+  try {
+    const req = (name) => require(require.resolve(name, { paths: [dir || __dirname] }));
+    return { RPCClient: req('@alicloud/pop-core').RPCClient, OpenApi: req('@alicloud/openapi-client') };
+  } catch (e) {
+    const msg = `SDK clients not found under DISYNC_SDK_HARNESS_DIR=${dir}: run scripts/install-deps.sh (${e.message})`;
+    if (process.env.CI) { console.log(`not ok - ${msg}`); process.exit(1); }
+    console.log(`# SKIP ${msg}`);
+    process.exit(77);
+  }
+}
+
+function parseArgs(argv) {
+  const out = {};
+  for (let i = 0; i < argv.length; i += 2) out[argv[i].replace(/^--/, '')] = argv[i + 1];
+  return out;
+}
+
+module.exports = { Disyncd, Checks, assert, requireClients, randomKey, parseArgs };

@@ -1,0 +1,164 @@
+#!/usr/bin/env node
+'use strict';
+// The protocol through the real Alibaba Cloud clients (the pinned versions of
+// ../shared/sdk-harness): disyncd on port 0, ListProjects and GetProject with
+// pop-core v1 (GET and POST) and openapi-client (ACS3 and v1); a wrong
+// secret, a replayed request and an unknown Action are refused with the
+// documented Code and HTTP status; SIGTERM stops the server with status 0.
+//
+// usage: node sdk_protocol_test.js --disyncd build/bin/disyncd
+const http = require('http');
+const { Disyncd, Checks, assert, requireClients, randomKey, parseArgs } = require('./lib/disyncd');
+
+const { RPCClient, OpenApi } = requireClients();
+const VERSION = '2020-05-18';
+
+function makeCaller(flavour, endpoint, key) {
+  const url = new URL(endpoint);
+  if (flavour === 'pop-get' || flavour === 'pop-post') {
+    const client = new RPCClient({ endpoint, apiVersion: VERSION, accessKeyId: key.id, accessKeySecret: key.secret }, true /* verbose: also return the HTTP exchange */);
+    const method = flavour === 'pop-get' ? 'GET' : 'POST';
+    return async (action, params) => {
+      try {
+        const [body, entry] = await client.request(action, params, { method, formatParams: false });
+        return { ok: true, status: entry.response.statusCode, body };
+      } catch (e) {
+        return { ok: false, status: e.entry && e.entry.response && e.entry.response.statusCode, code: e.code, body: e.data };
+      }
+    };
+  }
+  const client = new OpenApi.default(new OpenApi.Config({
+    accessKeyId: key.id, accessKeySecret: key.secret, endpoint: url.host, protocol: 'http',
+    signatureAlgorithm: flavour === 'oa1' ? 'v2' : undefined,
+  }));
+  return async (action, params) => {
+    const p = new OpenApi.Params({ action, version: VERSION, protocol: 'HTTP', pathname: '/', method: 'POST',
+      authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json' });
+    try {
+      const res = await client.callApi(p, new OpenApi.OpenApiRequest({ query: params }), {});
+      return { ok: true, status: res.statusCode, body: res.body };
+    } catch (e) {
+      return { ok: false, status: e.statusCode, code: e.code, body: e.data };
+    }
+  };
+}
+
+// Records the last request a client sends (method, path, headers, body) so
+// that it can be sent again byte for byte.
+function recordRequests() {
+  const original = http.request;
+  const recorded = [];
+  http.request = function patched(...args) {
+    const req = original.apply(this, args);
+    const opts = typeof args[0] === 'object' && !(args[0] instanceof URL) ? args[0] : args[1] || {};
+    const entry = { options: { ...opts }, chunks: [] };
+    const write = req.write.bind(req);
+    const end = req.end.bind(req);
+    req.write = (chunk, ...rest) => { if (chunk) entry.chunks.push(Buffer.from(chunk)); return write(chunk, ...rest); };
+    req.end = (chunk, ...rest) => {
+      if (chunk && typeof chunk !== 'function') entry.chunks.push(Buffer.from(chunk));
+      entry.headers = req.getHeaders();
+      entry.path = req.path;
+      entry.method = req.method;
+      recorded.push(entry);
+      return end(chunk, ...rest);
+    };
+    return req;
+  };
+  return { recorded, restore: () => { http.request = original; } };
+}
+
+function replay(endpoint, entry) {
+  const url = new URL(endpoint);
+  const body = Buffer.concat(entry.chunks);
+  return new Promise((resolve, reject) => {
+    const headers = { ...entry.headers };
+    delete headers['transfer-encoding'];
+    headers['content-length'] = body.length;
+    const req = http.request({ host: url.hostname, port: url.port, method: entry.method, path: entry.path, headers }, (res) => {
+      let data = '';
+      res.on('data', (c) => { data += c; });
+      res.on('end', () => resolve({ status: res.statusCode, body: JSON.parse(data) }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  assert(args.disyncd, 'usage: --disyncd PATH');
+  const key = randomKey();
+  const server = new Disyncd(args.disyncd, {
+    env: { DISYNC_ROOT_ACCESS_KEY_ID: key.id, DISYNC_ROOT_ACCESS_KEY_SECRET: key.secret },
+  });
+  const projectId = Number(server.admin('create-project', '--name', 'sdk_ws', '--mode', '3'));
+  const endpoint = await server.start();
+  const checks = new Checks();
+  const flavours = ['pop-get', 'pop-post', 'oa3', 'oa1'];
+
+  for (const flavour of flavours) {
+    const call = makeCaller(flavour, endpoint, key);
+    await checks.check(`[${flavour}] ListProjects sees the workspace`, async () => {
+      const res = await call('ListProjects', { PageSize: '100' });
+      assert(res.ok && res.status === 200, `HTTP ${res.status} ${JSON.stringify(res.body)}`);
+      assert(typeof res.body.RequestId === 'string' && res.body.RequestId.length > 0, 'no RequestId');
+      assert(res.body.Code === undefined, 'a success body must not carry a top-level Code');
+      const page = res.body.PageResult;
+      assert(page && page.PageNumber === 1 && page.PageSize === 100 && Number.isInteger(page.TotalCount), `PageResult ${JSON.stringify(page)}`);
+      const ws = page.ProjectList.find((p) => p.ProjectIdentifier === 'sdk_ws');
+      assert(ws, `sdk_ws not in ${JSON.stringify(page.ProjectList)}`);
+      assert(ws.ProjectId === projectId, `ProjectId ${ws.ProjectId} !== ${projectId}`);
+      assert(ws.ProjectStatus === 0 && ws.ProjectStatusCode === 'AVAILABLE', 'status fields');
+      assert(typeof ws.ProjectOwnerBaseId === 'string', 'ProjectOwnerBaseId must be a string');
+      assert(typeof ws.DisableDevelopment === 'boolean' && Array.isArray(ws.Tags), 'field types');
+    });
+    await checks.check(`[${flavour}] GetProject returns the model's types`, async () => {
+      const res = await call('GetProject', { ProjectId: String(projectId) });
+      assert(res.ok && res.status === 200, `HTTP ${res.status} ${JSON.stringify(res.body)}`);
+      const d = res.body.Data;
+      assert(res.body.Success === true && res.body.HttpStatusCode === 200, 'Success/HttpStatusCode');
+      assert(d.ProjectId === projectId && d.ProjectIdentifier === 'sdk_ws', JSON.stringify(d));
+      assert(d.ProjectMode === 3 && JSON.stringify(d.EnvTypes) === '["DEV","PROD"]', 'mode/env');
+      assert(/^[A-Z][a-z]{2} \d{1,2}, \d{4} \d{1,2}:\d{2}:\d{2} [AP]M$/.test(d.GmtCreate), `GmtCreate ${d.GmtCreate}`);
+      assert(Number.isInteger(d.TenantId) && typeof d.Appkey === 'string', 'TenantId/Appkey types');
+    });
+    await checks.check(`[${flavour}] a wrong secret gets 400 SignatureDoesNotMatch`, async () => {
+      const bad = makeCaller(flavour, endpoint, { id: key.id, secret: `${key.secret}x` });
+      const res = await bad('ListProjects', {});
+      assert(!res.ok && res.status === 400, `HTTP ${res.status}`);
+      assert(res.body.Code === 'SignatureDoesNotMatch' && res.code === 'SignatureDoesNotMatch', `Code ${res.body.Code}/${res.code}`);
+      assert(res.body.Message.includes('server string to sign is:'), `Message ${res.body.Message}`);
+      assert(typeof res.body.RequestId === 'string' && typeof res.body.HostId === 'string' && typeof res.body.Recommend === 'string', 'error body fields');
+    });
+    await checks.check(`[${flavour}] an unknown Action gets 404 InvalidAction.NotFound`, async () => {
+      const res = await call('NoSuchAction', {});
+      assert(!res.ok && res.status === 404 && res.body.Code === 'InvalidAction.NotFound', `HTTP ${res.status} ${JSON.stringify(res.body)}`);
+    });
+    await checks.check(`[${flavour}] an unknown AccessKeyId gets 404 InvalidAccessKeyId.NotFound`, async () => {
+      const other = makeCaller(flavour, endpoint, { id: 'LTAInosuchkey', secret: key.secret });
+      const res = await other('ListProjects', {});
+      assert(!res.ok && res.status === 404 && res.body.Code === 'InvalidAccessKeyId.NotFound', `HTTP ${res.status} ${JSON.stringify(res.body)}`);
+    });
+    await checks.check(`[${flavour}] a replayed request gets 400 SignatureNonceUsed`, async () => {
+      const rec = recordRequests();
+      let first;
+      try { first = await call('ListProjects', {}); } finally { rec.restore(); }
+      assert(first.ok, `first call failed: ${JSON.stringify(first.body)}`);
+      const again = await replay(endpoint, rec.recorded[rec.recorded.length - 1]);
+      assert(again.status === 400 && again.body.Code === 'SignatureNonceUsed', `replay: HTTP ${again.status} ${JSON.stringify(again.body)}`);
+    });
+  }
+
+  await checks.check('SIGTERM stops disyncd with exit status 0', async () => {
+    const status = await server.stop('SIGTERM');
+    assert(status.code === 0, `exit ${JSON.stringify(status)}\n${server.log}`);
+  });
+  await checks.check('the log holds no secret', async () => {
+    assert(!server.log.includes(key.secret), 'the root secret appears in the log');
+  });
+  server.cleanup();
+  process.exit(checks.finish());
+}
+
+main().catch((e) => { console.log(`not ok - crashed: ${e.stack}`); console.log('0 passed, 1 failed'); process.exit(1); });
