@@ -11,6 +11,8 @@ std::string_view ToString(ErrorCode code) {
     case ErrorCode::kUnavailable: return "Unavailable";
     case ErrorCode::kDeadlineExceeded: return "DeadlineExceeded";
     case ErrorCode::kCorruption: return "Corruption";
+    case ErrorCode::kPermissionDenied: return "PermissionDenied";
+    case ErrorCode::kFailedPrecondition: return "FailedPrecondition";
     case ErrorCode::kMissingParameter: return "MissingParameter";
     case ErrorCode::kInvalidParameter: return "InvalidParameter";
     case ErrorCode::kInvalidAccessKeyIdNotFound: return "InvalidAccessKeyIdNotFound";

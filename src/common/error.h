@@ -26,6 +26,8 @@ enum class ErrorCode {
   kUnavailable,
   kDeadlineExceeded,
   kCorruption,
+  kPermissionDenied,   // e.g. a source database refused our credentials
+  kFailedPrecondition, // e.g. a table without the primary key a target needs
 
   // Gateway (POP) errors, rpc-protocol.md section 7.
   kMissingParameter,

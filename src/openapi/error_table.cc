@@ -74,6 +74,8 @@ ApiErrorInfo Describe(ErrorCode code) {
     case ErrorCode::kUnavailable:
     case ErrorCode::kDeadlineExceeded:
     case ErrorCode::kCorruption:
+    case ErrorCode::kPermissionDenied:
+    case ErrorCode::kFailedPrecondition:
       break;
   }
   return {500, "InternalError",
@@ -89,6 +91,8 @@ bool IsClientVisible(ErrorCode code) {
     case ErrorCode::kUnavailable:
     case ErrorCode::kDeadlineExceeded:
     case ErrorCode::kCorruption:
+    case ErrorCode::kPermissionDenied:
+    case ErrorCode::kFailedPrecondition:
     case ErrorCode::kDiInternal:
       return false;
     default:
