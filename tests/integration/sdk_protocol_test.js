@@ -150,14 +150,76 @@ async function main() {
     });
   }
 
+  // Nonces stay refused across restarts: restored after a clean stop, and
+  // refused by the heartbeat floor after a crash.
+  const oa3 = () => makeCaller('oa3', server.endpoint, key);
+  const recordOne = async () => {
+    const rec = recordRequests();
+    try {
+      const res = await oa3()('ListProjects', {});
+      assert(res.ok, `call failed: ${JSON.stringify(res.body)}`);
+    } finally { rec.restore(); }
+    return rec.recorded[rec.recorded.length - 1];
+  };
   await checks.check('SIGTERM stops disyncd with exit status 0', async () => {
+    server.recordedBeforeStop = await recordOne();
     const status = await server.stop('SIGTERM');
     assert(status.code === 0, `exit ${JSON.stringify(status)}\n${server.log}`);
+  });
+  await checks.check('a nonce seen before a clean restart is still refused', async () => {
+    await server.start();
+    const again = await replay(server.endpoint, server.recordedBeforeStop);
+    assert(again.status === 400 && again.body.Code === 'SignatureNonceUsed', `HTTP ${again.status} ${JSON.stringify(again.body)}`);
+    const fresh = await oa3()('ListProjects', {});
+    assert(fresh.ok, `a fresh request after a clean restart failed: ${JSON.stringify(fresh.body)}`);
+  });
+  await checks.check('a nonce seen before kill -9 is still refused, fresh requests pass', async () => {
+    const before = await recordOne();
+    await server.stop('SIGKILL');
+    await server.start();
+    const again = await replay(server.endpoint, before);
+    assert(again.status === 400 && again.body.Code === 'SignatureNonceUsed', `HTTP ${again.status} ${JSON.stringify(again.body)}`);
+    // Requests stamped up to one heartbeat after the crash are refused; poll
+    // with a deadline until the clock has passed that floor.
+    const deadline = Date.now() + 10000;
+    let res;
+    do { res = await oa3()('ListProjects', {}); } while (!res.ok && res.body && res.body.Code === 'SignatureNonceUsed' && Date.now() < deadline);
+    assert(res.ok, `fresh request after the crash: ${JSON.stringify(res.body)}`);
+  });
+  await checks.check('the workspace survives kill -9', async () => {
+    const res = await oa3()('GetProject', { ProjectId: String(projectId) });
+    assert(res.ok && res.body.Data.ProjectIdentifier === 'sdk_ws', JSON.stringify(res.body));
+    const status = await server.stop('SIGTERM');
+    assert(status.code === 0, `exit ${JSON.stringify(status)}`);
   });
   await checks.check('the log holds no secret', async () => {
     assert(!server.log.includes(key.secret), 'the root secret appears in the log');
   });
   server.cleanup();
+
+  // Without the environment variables a new store gets a generated root
+  // key, written to DATA_DIR/root-credentials (0600); only the path is logged.
+  const fresh = new Disyncd(args.disyncd);
+  await checks.check('a new store writes root-credentials (0600) and the key works', async () => {
+    const ep = await fresh.start();
+    const file = require('path').join(fresh.dataDir, 'root-credentials');
+    const mode = require('fs').statSync(file).mode & 0o777;
+    assert(mode === 0o600, `mode ${mode.toString(8)}`);
+    const text = require('fs').readFileSync(file, 'utf8');
+    const id = text.match(/DISYNC_ACCESS_KEY_ID=(\S+)/)[1];
+    const secret = text.match(/DISYNC_ACCESS_KEY_SECRET=(\S+)/)[1];
+    assert(fresh.log.includes(file), 'the log names the file');
+    assert(!fresh.log.includes(secret), 'the log must not contain the secret');
+    const res = await makeCaller('oa3', ep, { id, secret })('ListProjects', {});
+    assert(res.ok, JSON.stringify(res.body));
+    await fresh.stop();
+    await fresh.start();
+    assert(require('fs').readFileSync(file, 'utf8') === text, 'a restart keeps the same root key');
+    const again = await makeCaller('oa1', fresh.endpoint, { id, secret })('ListProjects', {});
+    assert(again.ok, JSON.stringify(again.body));
+    await fresh.stop();
+  });
+  fresh.cleanup();
   process.exit(checks.finish());
 }
 
