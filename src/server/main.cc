@@ -1,5 +1,6 @@
 // disyncd: the disync server, and its offline admin commands.
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
 #include <thread>
@@ -9,6 +10,9 @@
 #include "server/app.h"
 
 int main(int argc, char** argv) {
+  // The store and root-credentials hold secrets: everything disyncd creates
+  // is private to its user.
+  ::umask(077);
   using disync::server::AppOptions;
   AppOptions options;
   std::string log_format = "text";
