@@ -6,6 +6,7 @@
 
 #include "common/clock.h"
 #include "iam/root.h"
+#include "iam/secret_box.h"
 #include "server/app.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -32,8 +33,12 @@ int AdminCreateProject(const CreateProjectArgs& args) {
   std::error_code ec;
   std::filesystem::create_directories(args.data_dir, ec);
   if (ec) return Fail("cannot create " + args.data_dir + ": " + ec.message());
+  // The server's master key: the store re-seals with it at Open.
+  auto master_key = iam::LoadOrCreateMasterKey(args.data_dir);
+  if (!master_key.ok()) return Fail(master_key.error().message());
+  iam::SecretBox sealer(master_key.value());
   SystemClock clock;
-  auto store = store::SqliteStore::Open(StorePath(args.data_dir), clock);
+  auto store = store::SqliteStore::Open(StorePath(args.data_dir), clock, sealer);
   if (!store.ok()) return Fail(store.error().message());
 
   store::NewProject project;

@@ -84,6 +84,60 @@ struct AccessKey {
   TimePoint created;
 };
 
+// A member of a workspace and the role codes it holds (possibly none).
+struct Member {
+  std::string user_id;
+  std::string user_name;
+  std::vector<std::string> roles;  // sorted
+  TimePoint joined;
+};
+
+struct MemberPage {
+  std::vector<Member> members;  // ordered by join time, then user id
+  int64_t total_count = 0;
+};
+
+// A Data Integration resource group (tasks.md, ListResourceGroups).
+struct ResourceGroup {
+  int64_t id = 0;
+  std::string identifier;  // e.g. "S_res_group_demo", the TaskParam.ResourceGroup value
+  std::string name;
+  TimePoint created;
+};
+
+// A data source of a workspace (datasources.md). `content` is the whole
+// Content JSON with its secrets, in memory only: the store seals it.
+struct DataSource {
+  DataSourceId id;
+  ProjectId project;
+  std::string name;
+  std::string type;      // "mysql", "postgresql", "holo", "odps", "kafka", ...
+  std::string sub_type;  // only for "rds"
+  int32_t env_type = 1;  // 0 development, 1 production
+  std::string content;   // JSON text, secrets included
+  std::string description;
+  int32_t status = 1;    // 1 enabled, 2 disabled
+  std::string operator_user_id;
+  TimePoint created;
+  TimePoint modified;
+};
+
+struct ListDataSourcesQuery {
+  ProjectId project;
+  std::string name;      // "" = any; otherwise a substring of the name
+  std::string type;      // "" = any
+  std::string sub_type;  // "" = any
+  std::optional<int32_t> env_type;
+  std::optional<int32_t> status;
+  int32_t page_number = 1;
+  int32_t page_size = 10;
+};
+
+struct DataSourcePage {
+  std::vector<DataSource> data_sources;  // ordered by id
+  int64_t total_count = 0;
+};
+
 }  // namespace disync::store
 
 #endif  // DISYNC_STORE_RECORDS_H_

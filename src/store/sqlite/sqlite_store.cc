@@ -228,7 +228,8 @@ Error NewerSchema(int found, int known) {
 }  // namespace
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
-                                                        const Clock& clock) {
+                                                        const Clock& clock,
+                                                        const Sealer& sealer) {
   sqlite3* db = nullptr;
   // NOMUTEX: mu_ already serialises every use of the connection.
   int rc = sqlite3_open_v2(path.c_str(), &db,
@@ -240,16 +241,18 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
     return error;
   }
   // From here on the destructor closes the handle on every early return.
-  std::unique_ptr<SqliteStore> store(new SqliteStore(db, clock));
+  std::unique_ptr<SqliteStore> store(new SqliteStore(db, clock, sealer));
   {
     std::lock_guard lock(store->mu_);
     DISYNC_RETURN_IF_ERROR(store->ConfigureLocked());
     DISYNC_RETURN_IF_ERROR(store->MigrateLocked());
+    DISYNC_RETURN_IF_ERROR(store->ResealLocked());
   }
   return store;
 }
 
-SqliteStore::SqliteStore(sqlite3* db, const Clock& clock) : db_(db), clock_(clock) {}
+SqliteStore::SqliteStore(sqlite3* db, const Clock& clock, const Sealer& sealer)
+    : db_(db), clock_(clock), sealer_(sealer) {}
 
 SqliteStore::~SqliteStore() {
   // Statements are finalised by their owners before any call returns, so
@@ -271,6 +274,9 @@ Status SqliteStore::ConfigureLocked() {
   // FULL: a commit fsyncs the WAL before it returns (the durability contract).
   DISYNC_RETURN_IF_ERROR(Exec(db_, "PRAGMA synchronous=FULL", "synchronous=FULL"));
   DISYNC_RETURN_IF_ERROR(Exec(db_, "PRAGMA foreign_keys=ON", "foreign_keys=ON"));
+  // Deleted or replaced content is zeroed rather than left in free space
+  // (Debian's default, made explicit): no stale copy of a re-sealed secret.
+  DISYNC_RETURN_IF_ERROR(Exec(db_, "PRAGMA secure_delete=ON", "secure_delete=ON"));
   return OkStatus();
 }
 
@@ -312,6 +318,79 @@ Status SqliteStore::MigrateLocked() {
     }
   }
   DISYNC_ASSIGN_OR_RETURN(schema_version_, ReadSchemaVersion(db_));
+  return OkStatus();
+}
+
+// ---- sealed secret columns ----
+
+Result<std::string> SqliteStore::SealSecret(std::string_view plaintext) const {
+  return sealer_.Seal(plaintext);
+}
+
+Result<std::string> SqliteStore::OpenSecret(std::string_view stored, std::string_view what) const {
+  Result<std::string> opened = sealer_.Open(stored);
+  if (opened.ok()) return opened;
+  const Error& e = opened.error();
+  return Error(e.code(), std::string(what) + ": " + e.message());
+}
+
+namespace {
+
+struct PlaintextSecret {
+  std::string access_key_id;
+  std::string secret;
+};
+
+// The access keys whose secret is not sealed yet.
+Result<std::vector<PlaintextSecret>> PlaintextSecrets(sqlite3* db) {
+  DISYNC_ASSIGN_OR_RETURN(Statement select,
+                          Statement::Prepare(db, "SELECT id, secret FROM access_keys"));
+  std::vector<PlaintextSecret> found;
+  for (;;) {
+    DISYNC_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) break;
+    std::string secret = select.ColumnText(1);
+    if (!Sealer::IsSealed(secret)) found.push_back({select.ColumnText(0), std::move(secret)});
+  }
+  return found;
+}
+
+}  // namespace
+
+Status SqliteStore::ResealLocked() {
+  // A read first, so that opening a store that is sealed takes no write lock.
+  DISYNC_ASSIGN_OR_RETURN(std::vector<PlaintextSecret> pending, PlaintextSecrets(db_));
+  if (pending.empty()) return OkStatus();
+  DISYNC_ASSIGN_OR_RETURN(
+      size_t resealed, InTransaction(db_, TransactionMode::kWrite, [&]() -> Result<size_t> {
+        // Read again under the write lock: another process may have sealed them.
+        DISYNC_ASSIGN_OR_RETURN(std::vector<PlaintextSecret> found, PlaintextSecrets(db_));
+        for (const PlaintextSecret& plain : found) {
+          DISYNC_ASSIGN_OR_RETURN(std::string sealed, SealSecret(plain.secret));
+          DISYNC_ASSIGN_OR_RETURN(
+              Statement update,
+              Statement::Prepare(db_, "UPDATE access_keys SET secret = ? WHERE id = ?"));
+          update.BindText(1, sealed).BindText(2, plain.access_key_id);
+          DISYNC_RETURN_IF_ERROR(update.Run());
+        }
+        return found.size();
+      }));
+  if (resealed == 0) return OkStatus();
+  logging::Info("store: sealed access key secrets that were stored in plaintext",
+                {{"count", std::to_string(resealed)}});
+  // The plaintext may survive in pages freed before this binary (VACUUM
+  // rewrites every page) and in old WAL frames (TRUNCATE empties the WAL).
+  // Best effort: another process using the file can keep either busy, and
+  // the secrets themselves are sealed already.
+  if (Status vacuumed = Exec(db_, "VACUUM", "vacuum"); !vacuumed.ok()) {
+    logging::Warn("store: old plaintext secrets may remain in free pages of the store file",
+                  {{"error", vacuumed.error().message()}});
+  }
+  int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+  if (rc != SQLITE_OK) {
+    logging::Warn("store: old plaintext secrets may remain in the WAL file until it is reused",
+                  {{"error", sqlite3_errmsg(db_)}});
+  }
   return OkStatus();
 }
 
@@ -516,15 +595,17 @@ int64_t AccessKeyStatusToColumn(AccessKeyStatus status) {
   return status == AccessKeyStatus::kEnabled ? kAccessKeyEnabled : kAccessKeyDisabled;
 }
 
-// Writes one access key; `on_conflict` is constant SQL chosen by the caller.
-Status WriteAccessKey(sqlite3* db, const AccessKey& key, std::string_view on_conflict) {
+// Writes one access key whose secret is `sealed_secret`; `on_conflict` is
+// constant SQL chosen by the caller.
+Status WriteAccessKey(sqlite3* db, const AccessKey& key, std::string_view sealed_secret,
+                      std::string_view on_conflict) {
   DISYNC_ASSIGN_OR_RETURN(
       Statement stmt,
       Statement::Prepare(db, "INSERT INTO access_keys (id, secret, user_id, status, created_ms) "
                              "VALUES (?, ?, ?, ?, ?)" +
                                  std::string(on_conflict)));
   stmt.BindText(1, key.id)
-      .BindText(2, key.secret)
+      .BindText(2, sealed_secret)
       .BindText(3, key.user_id)
       .BindInt(4, AccessKeyStatusToColumn(key.status))
       .BindInt(5, ToUnixMillis(key.created));
@@ -534,9 +615,10 @@ Status WriteAccessKey(sqlite3* db, const AccessKey& key, std::string_view on_con
 }  // namespace
 
 Status SqliteStore::CreateAccessKey(const AccessKey& key) {
+  DISYNC_ASSIGN_OR_RETURN(std::string sealed_secret, SealSecret(key.secret));
   std::lock_guard lock(mu_);
   return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
-    Status written = WriteAccessKey(db_, key, "");
+    Status written = WriteAccessKey(db_, key, sealed_secret, "");
     if (!written.ok() && written.error().code() == ErrorCode::kAlreadyExists) {
       return Error::AlreadyExists("access key " + key.id + " already exists");
     }
@@ -545,9 +627,10 @@ Status SqliteStore::CreateAccessKey(const AccessKey& key) {
 }
 
 Status SqliteStore::PutAccessKey(const AccessKey& key) {
+  DISYNC_ASSIGN_OR_RETURN(std::string sealed_secret, SealSecret(key.secret));
   std::lock_guard lock(mu_);
   return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
-    return WriteAccessKey(db_, key,
+    return WriteAccessKey(db_, key, sealed_secret,
                           " ON CONFLICT (id) DO UPDATE SET secret = excluded.secret, "
                           "user_id = excluded.user_id, status = excluded.status, "
                           "created_ms = excluded.created_ms");
@@ -565,7 +648,8 @@ Result<AccessKey> SqliteStore::GetAccessKey(const std::string& access_key_id) {
   if (!row) return Error::NotFound("access key " + access_key_id + " not found");
   AccessKey key;
   key.id = access_key_id;
-  key.secret = stmt.ColumnText(0);
+  DISYNC_ASSIGN_OR_RETURN(key.secret,
+                          OpenSecret(stmt.ColumnText(0), "access key " + access_key_id));
   key.user_id = stmt.ColumnText(1);
   const int64_t status = stmt.ColumnInt(2);
   if (status == kAccessKeyEnabled) {

@@ -4,6 +4,11 @@
 // compiled into the binary) are applied in order at Open, each in its own
 // transaction, recorded in a schema_version table.
 //
+// Secret columns (access_keys.secret) are stored sealed by the injected
+// Sealer: sealed before every write, opened after every read, so that the
+// file alone reveals no secret; records in memory hold the plaintext. Open
+// re-seals any value still in plaintext (files written before sealing).
+//
 // Thread-safety: thread-safe. One connection serialised by a mutex; a busy
 // timeout covers other processes (the offline `disyncd admin` commands)
 // writing the same file at the same time.
@@ -13,8 +18,10 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "common/clock.h"
+#include "common/sealer.h"
 #include "store/metadata_store.h"
 
 struct sqlite3;
@@ -23,9 +30,13 @@ namespace disync::store {
 
 class SqliteStore final : public MetadataStore {
  public:
-  // Opens (creating if needed) the database file and migrates it. `clock`
-  // stamps created/modified times and must outlive the store.
-  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path, const Clock& clock);
+  // Opens (creating if needed) the database file, migrates it and re-seals
+  // secrets still stored in plaintext. `clock` stamps created/modified times;
+  // `sealer` seals and opens the secret columns. Both must outlive the store.
+  // A stored secret that `sealer` cannot open (another master key, altered
+  // data) does not fail Open: the read of that record fails, kCorruption.
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path, const Clock& clock,
+                                                   const Sealer& sealer);
 
   ~SqliteStore() override;
   SqliteStore(const SqliteStore&) = delete;
@@ -56,7 +67,7 @@ class SqliteStore final : public MetadataStore {
   Status PutMeta(const std::string& key, const std::string& value) override;
 
  private:
-  SqliteStore(sqlite3* db, const Clock& clock);
+  SqliteStore(sqlite3* db, const Clock& clock, const Sealer& sealer);
 
   // The work behind Open and the public methods; callers hold mu_.
   Status ConfigureLocked();  // the PRAGMAs of the durability/locking contract
@@ -64,10 +75,20 @@ class SqliteStore final : public MetadataStore {
   Result<Project> CreateProjectLocked(const NewProject& project);
   Result<Project> GetProjectLocked(ProjectId id);
   Result<ProjectPage> ListProjectsLocked(const ListProjectsQuery& query);
+  // Seals every access_keys.secret still in plaintext, in one transaction,
+  // then scrubs the stale plaintext copies from the file and the WAL.
+  Status ResealLocked();
+
+  // The one way in and out of a secret column (access_keys.secret, and the
+  // data source contents to come). `what` names the record in the error
+  // (never the value): kCorruption when the stored text cannot be opened.
+  Result<std::string> SealSecret(std::string_view plaintext) const;
+  Result<std::string> OpenSecret(std::string_view stored, std::string_view what) const;
 
   std::mutex mu_;
   sqlite3* db_;  // owned; closed in the destructor. Guarded by mu_.
   const Clock& clock_;
+  const Sealer& sealer_;
   int schema_version_ = 0;  // written only by Open, before the store is shared
 };
 

@@ -1,5 +1,6 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -9,12 +10,14 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/time_format.h"
+#include "iam/secret_box.h"
 
 namespace disync::store {
 namespace {
@@ -35,6 +38,13 @@ class FakeClock final : public Clock {
 
 // 2024-01-02T03:04:05.678Z: millisecond precision, as the store keeps it.
 const TimePoint kT0 = FromUnixMillis(1704164645678);
+
+// Fixed master keys: 32 raw bytes each.
+constexpr char kTestKey[] = "0123456789abcdef0123456789ABCDEF";
+constexpr char kOtherKey[] = "fedcba9876543210FEDCBA9876543210";
+
+constexpr char kCannotOpen[] =
+    "sealed secret cannot be opened: wrong master key or altered data";
 
 // Runs constant SQL on its own connection, the way a foreign process would.
 void ExecRaw(const fs::path& db_path, const std::string& sql) {
@@ -62,6 +72,21 @@ std::string QueryRaw(const fs::path& db_path, const std::string& sql) {
   }
   sqlite3_close(db);
   return value;
+}
+
+// The names of the store's files (the database, its WAL and shared-memory
+// index) whose bytes contain `needle`. Expects the database file to exist.
+std::vector<std::string> FilesContaining(const fs::path& db_path, const std::string& needle) {
+  EXPECT_TRUE(fs::exists(db_path)) << db_path;
+  std::vector<std::string> found;
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const fs::path path = db_path.string() + suffix;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) continue;
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (bytes.find(needle) != std::string::npos) found.push_back(path.filename().string());
+  }
+  return found;
 }
 
 NewProject MakeProject(std::string identifier, int64_t id = 0) {
@@ -92,11 +117,13 @@ class SqliteStoreTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   Result<std::unique_ptr<SqliteStore>> TryOpen() {
-    return SqliteStore::Open(db_path_.string(), clock_);
+    return SqliteStore::Open(db_path_.string(), clock_, sealer_);
   }
 
-  std::unique_ptr<SqliteStore> OpenOrDie() {
-    auto store = TryOpen();
+  std::unique_ptr<SqliteStore> OpenOrDie() { return OpenOrDie(sealer_); }
+
+  std::unique_ptr<SqliteStore> OpenOrDie(const Sealer& sealer) {
+    auto store = SqliteStore::Open(db_path_.string(), clock_, sealer);
     EXPECT_TRUE(store.ok()) << store.error().message();
     return store.ok() ? std::move(store).value() : nullptr;
   }
@@ -107,9 +134,16 @@ class SqliteStoreTest : public ::testing::Test {
     return created.ok() ? created.value() : Project{};
   }
 
+  // access_keys.secret of one key, as stored.
+  std::string RawSecret(const std::string& access_key_id) {
+    return QueryRaw(db_path_,
+                    "SELECT secret FROM access_keys WHERE id = '" + access_key_id + "'");
+  }
+
   fs::path dir_;
   fs::path db_path_;
   FakeClock clock_{kT0};
+  const iam::SecretBox sealer_{kTestKey};
 };
 
 TEST_F(SqliteStoreTest, OpenMigratesANewFile) {
@@ -557,6 +591,178 @@ TEST_F(SqliteStoreTest, SecondStoreOnTheSameFileWritesWhileTheFirstIsOpen) {
   EXPECT_EQ(admin->GetAccessKey("LTAI-A")->status, AccessKeyStatus::kDisabled);
 }
 
+// ---- sealed secrets ----
+
+TEST_F(SqliteStoreTest, AccessKeySecretsAreStoredSealed) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->PutUser({"u-1", "alice", false, kT0}).ok());
+  ASSERT_TRUE(
+      store->CreateAccessKey({"LTAI-1", "created-plain-7Qx", "u-1", AccessKeyStatus::kEnabled, kT0})
+          .ok());
+  ASSERT_TRUE(
+      store->PutAccessKey({"LTAI-2", "put-plain-9Zr", "u-1", AccessKeyStatus::kEnabled, kT0}).ok());
+  ASSERT_TRUE(
+      store->PutAccessKey({"LTAI-3", "before-rotation", "u-1", AccessKeyStatus::kEnabled, kT0})
+          .ok());
+  ASSERT_TRUE(
+      store->PutAccessKey({"LTAI-3", "rotated-plain-3Kd", "u-1", AccessKeyStatus::kEnabled, kT0})
+          .ok());
+  struct Case {
+    std::string id;
+    std::string secret;
+  };
+  const std::vector<Case> cases = {
+      {"LTAI-1", "created-plain-7Qx"},
+      {"LTAI-2", "put-plain-9Zr"},
+      {"LTAI-3", "rotated-plain-3Kd"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.id);
+    const std::string raw = RawSecret(c.id);
+    EXPECT_EQ(raw.rfind("sealed:v1:", 0), 0u) << raw;
+    EXPECT_EQ(raw.find(c.secret), std::string::npos) << raw;
+    auto key = store->GetAccessKey(c.id);
+    ASSERT_TRUE(key.ok()) << key.error().message();
+    EXPECT_EQ(key->secret, c.secret);
+  }
+}
+
+TEST_F(SqliteStoreTest, NoStoreFileHoldsAPlaintextSecret) {
+  const std::string secret = "whole-file-scan-secret-Vb81";
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->PutUser({"u-1", "alice", false, kT0}).ok());
+  ASSERT_TRUE(
+      store->CreateAccessKey({"LTAI-1", secret, "u-1", AccessKeyStatus::kEnabled, kT0}).ok());
+  ASSERT_TRUE(store->SetAccessKeyStatus("LTAI-1", AccessKeyStatus::kDisabled).ok());
+  EXPECT_EQ(FilesContaining(db_path_, secret), std::vector<std::string>{});
+
+  // Moves the committed pages from the WAL into the database file, the store
+  // still open.
+  EXPECT_EQ(QueryRaw(db_path_, "PRAGMA wal_checkpoint(FULL)"), "0");
+  EXPECT_EQ(FilesContaining(db_path_, secret), std::vector<std::string>{});
+  // The scan does see what the file holds: the sealed text.
+  const std::string sealed = RawSecret("LTAI-1");
+  ASSERT_FALSE(sealed.empty());
+  EXPECT_THAT(FilesContaining(db_path_, sealed), testing::Contains("disync.db"));
+  EXPECT_EQ(store->GetAccessKey("LTAI-1")->secret, secret);
+}
+
+TEST_F(SqliteStoreTest, AnotherMasterKeyCannotOpenSecrets) {
+  {
+    auto store = OpenOrDie();
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->PutUser({"u-1", "alice", false, kT0}).ok());
+    ASSERT_TRUE(store->CreateAccessKey({"LTAI-1", "s3cret", "u-1", AccessKeyStatus::kEnabled, kT0})
+                    .ok());
+  }
+  const std::string sealed = RawSecret("LTAI-1");
+  {
+    const iam::SecretBox other(kOtherKey);
+    auto store = OpenOrDie(other);
+    ASSERT_NE(store, nullptr);
+    auto key = store->GetAccessKey("LTAI-1");
+    ASSERT_FALSE(key.ok());
+    EXPECT_EQ(key.error().code(), ErrorCode::kCorruption);
+    EXPECT_EQ(key.error().message(), std::string("access key LTAI-1: ") + kCannotOpen);
+    // Only the secret is out of reach; the rest of the store reads.
+    EXPECT_TRUE(store->GetUser("u-1").ok());
+  }
+  // Opening with the wrong key re-sealed nothing.
+  EXPECT_EQ(RawSecret("LTAI-1"), sealed);
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  auto key = store->GetAccessKey("LTAI-1");
+  ASSERT_TRUE(key.ok()) << key.error().message();
+  EXPECT_EQ(key->secret, "s3cret");
+}
+
+TEST_F(SqliteStoreTest, SecretThatCannotBeOpenedIsCorruption) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->PutUser({"u-1", "alice", false, kT0}).ok());
+  ASSERT_TRUE(
+      store->CreateAccessKey({"LTAI-1", "s3cret", "u-1", AccessKeyStatus::kEnabled, kT0}).ok());
+  const std::string sealed = RawSecret("LTAI-1");
+  ASSERT_GT(sealed.size(), 30u);
+  std::string altered = sealed;
+  altered[20] = altered[20] == 'A' ? 'B' : 'A';
+  struct Case {
+    std::string name;
+    std::string stored;  // base64 and plain letters only: safe inside a SQL literal
+  };
+  const std::vector<Case> cases = {
+      {"plaintext written behind the store", "s3cret"},
+      {"altered ciphertext", altered},
+      {"truncated", sealed.substr(0, sealed.size() - 4)},
+      {"not base64", "sealed:v1:!!!!"},
+      {"nothing sealed", "sealed:v1:"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    ExecRaw(db_path_, "UPDATE access_keys SET secret = '" + c.stored + "' WHERE id = 'LTAI-1'");
+    auto key = store->GetAccessKey("LTAI-1");
+    ASSERT_FALSE(key.ok());
+    EXPECT_EQ(key.error().code(), ErrorCode::kCorruption);
+    EXPECT_EQ(key.error().message(), std::string("access key LTAI-1: ") + kCannotOpen);
+  }
+}
+
+TEST_F(SqliteStoreTest, PlaintextSecretsOfAnOlderStoreAreResealedAtOpen) {
+  {
+    auto store = OpenOrDie();
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->PutUser({"u-1", "alice", false, kT0}).ok());
+  }
+  // What a binary from before sealing left: plaintext rows, a rotated-away
+  // secret in the free space of a page and secrets in pages it freed
+  // (secure_delete off, as other builds of SQLite have it).
+  ExecRaw(db_path_,
+          "PRAGMA secure_delete=OFF;"
+          "INSERT INTO access_keys (id, secret, user_id, status, created_ms) VALUES "
+          "('LTAI-OLD1', 'legacy-plain-one-5Wm', 'u-1', 1, 0), "
+          "('LTAI-OLD2', 'legacy-rotated-away-8Jp', 'u-1', 0, 0), "
+          "('LTAI-OLD3', 'legacy-plain-three-4Rt', 'u-1', 1, 0);"
+          "UPDATE access_keys SET secret = 'legacy-plain-two-after-rotation-2Ht' "
+          "WHERE id = 'LTAI-OLD2';"
+          "CREATE TABLE scratch (v TEXT);"
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) "
+          "INSERT INTO scratch SELECT 'legacy-freed-page-6Cq' || i FROM n;"
+          "DROP TABLE scratch;");
+  const std::vector<std::string> legacy = {"legacy-plain-one-5Wm", "legacy-rotated-away-8Jp",
+                                           "legacy-plain-three-4Rt",
+                                           "legacy-plain-two-after-rotation-2Ht",
+                                           "legacy-freed-page-6Cq"};
+  for (const std::string& secret : legacy) {
+    ASSERT_EQ(FilesContaining(db_path_, secret), std::vector<std::string>{"disync.db"}) << secret;
+  }
+
+  std::string sealed_one;
+  {
+    auto store = OpenOrDie();
+    ASSERT_NE(store, nullptr);
+    for (auto [id, secret] : {std::pair{"LTAI-OLD1", "legacy-plain-one-5Wm"},
+                              std::pair{"LTAI-OLD2", "legacy-plain-two-after-rotation-2Ht"},
+                              std::pair{"LTAI-OLD3", "legacy-plain-three-4Rt"}}) {
+      SCOPED_TRACE(id);
+      EXPECT_EQ(RawSecret(id).rfind("sealed:v1:", 0), 0u) << RawSecret(id);
+      auto key = store->GetAccessKey(id);
+      ASSERT_TRUE(key.ok()) << key.error().message();
+      EXPECT_EQ(key->secret, secret);
+    }
+    sealed_one = RawSecret("LTAI-OLD1");
+    for (const std::string& secret : legacy) {
+      SCOPED_TRACE(secret);
+      EXPECT_EQ(FilesContaining(db_path_, secret), std::vector<std::string>{});
+    }
+  }
+  // Sealed once: the next Open leaves the value alone.
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(RawSecret("LTAI-OLD1"), sealed_one);
+}
+
 TEST_F(SqliteStoreTest, NewerSchemaIsCorruption) {
   ASSERT_NE(OpenOrDie(), nullptr);
   ExecRaw(db_path_,
@@ -578,7 +784,7 @@ TEST_F(SqliteStoreTest, FileThatIsNotADatabaseIsCorruption) {
 }
 
 TEST_F(SqliteStoreTest, MissingDirectoryIsInternal) {
-  auto store = SqliteStore::Open((dir_ / "absent" / "disync.db").string(), clock_);
+  auto store = SqliteStore::Open((dir_ / "absent" / "disync.db").string(), clock_, sealer_);
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.error().code(), ErrorCode::kInternal);
 }
