@@ -1,0 +1,388 @@
+#include "connectors/mysql/mysql_introspector.h"
+
+#include <mysql.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <map>
+#include <mutex>
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace disync::connectors {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Databases every server has; never user data.
+constexpr std::string_view kSystemDatabases =
+    "'information_schema', 'mysql', 'performance_schema', 'sys'";
+
+// MariaDB lists system-versioned tables apart from plain base tables; both
+// hold rows to sync.
+constexpr std::string_view kBaseTableTypes = "('BASE TABLE', 'SYSTEM VERSIONED')";
+
+// Server error numbers (mysqld_error.h; MariaDB adds 1969).
+constexpr unsigned kErDbAccessDenied = 1044;
+constexpr unsigned kErAccessDenied = 1045;
+constexpr unsigned kErBadDb = 1049;
+constexpr unsigned kErServerShutdown = 1053;
+constexpr unsigned kErTooManyConnections = 1040;
+constexpr unsigned kErTableAccessDenied = 1142;
+constexpr unsigned kErColumnAccessDenied = 1143;
+constexpr unsigned kErNoSuchTable = 1146;
+constexpr unsigned kErUserLimitReached = 1226;
+constexpr unsigned kErSpecificAccessDenied = 1227;
+constexpr unsigned kErAccessDeniedNoPassword = 1698;
+constexpr unsigned kErStatementTimeout = 1969;  // MariaDB max_statement_time
+constexpr unsigned kErQueryTimeout = 3024;      // MySQL max_execution_time
+constexpr unsigned kFirstClientError = 2000;    // CR_* errors of the driver itself
+constexpr unsigned kLastClientError = 2999;
+
+enum class Phase { kConnect, kQuery };
+
+// The driver takes whole seconds; round up so that a short timeout stays one.
+unsigned int WholeSeconds(std::chrono::milliseconds timeout) {
+  auto seconds = (timeout.count() + 999) / 1000;
+  return static_cast<unsigned int>(std::max<int64_t>(1, seconds));
+}
+
+bool LooksLikeTimeout(std::string_view message) {
+  for (std::string_view marker : {"timeout", "timed out", "(110)"}) {
+    if (message.find(marker) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+// Maps the last error of `mysql` to an Error naming the server and database.
+// `elapsed` is how long the failed call took: a driver error after the whole
+// timeout is a deadline, not an outage.
+Error MysqlError(MYSQL* mysql, const ConnectionConfig& config, Phase phase,
+                 Clock::duration elapsed) {
+  const unsigned number = mysql_errno(mysql);
+  const std::string reason = internal::Redact(mysql_error(mysql), config.password);
+  const std::string where = fmt::format("mysql at {} (database `{}`, user `{}`)",
+                                        Endpoint(config), config.database, config.user);
+  switch (number) {
+    case kErAccessDenied:
+    case kErDbAccessDenied:
+    case kErTableAccessDenied:
+    case kErColumnAccessDenied:
+    case kErSpecificAccessDenied:
+    case kErAccessDeniedNoPassword:
+      return Error(ErrorCode::kPermissionDenied,
+                   fmt::format("{} denied access: {} (error {})", where, reason, number));
+    case kErBadDb:
+      return Error::NotFound(fmt::format("{}: database `{}` not found: {} (error {})", where,
+                                         config.database, reason, number));
+    case kErNoSuchTable:
+      return Error::NotFound(fmt::format("{}: {} (error {})", where, reason, number));
+    case kErStatementTimeout:
+    case kErQueryTimeout:
+      return Error(ErrorCode::kDeadlineExceeded,
+                   fmt::format("{}: {} (error {})", where, reason, number));
+    case kErTooManyConnections:
+    case kErUserLimitReached:
+    case kErServerShutdown:
+      return Error::Unavailable(fmt::format("{}: {} (error {})", where, reason, number));
+    default: break;
+  }
+  if (number >= kFirstClientError && number <= kLastClientError) {
+    const std::chrono::milliseconds timeout =
+        phase == Phase::kConnect ? config.connect_timeout : config.read_timeout;
+    const bool deadline = LooksLikeTimeout(reason) || elapsed >= timeout * 9 / 10;
+    const std::string message =
+        phase == Phase::kConnect
+            ? fmt::format("cannot connect to mysql at {} (database `{}`): {} (error {})",
+                          Endpoint(config), config.database, reason, number)
+            : fmt::format("lost connection to {}: {} (error {})", where, reason, number);
+    return Error(deadline ? ErrorCode::kDeadlineExceeded : ErrorCode::kUnavailable, message);
+  }
+  return Error::Internal(fmt::format("{}: {} (error {})", where, reason, number));
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+template <typename Int>
+std::optional<Int> ParseOptionalInt(const std::optional<std::string_view>& text) {
+  if (!text) return std::nullopt;
+  Int value{};
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || end != text->data() + text->size()) return std::nullopt;
+  return value;
+}
+
+std::string Text(const std::optional<std::string_view>& text) {
+  return text ? std::string(*text) : std::string();
+}
+
+// `json_valid(`col`)`: the CHECK MariaDB adds to a JSON column.
+std::string JsonCheckClause(std::string_view column) {
+  std::string quoted;
+  for (char c : column) {
+    quoted.push_back(c);
+    if (c == '`') quoted.push_back('`');
+  }
+  return fmt::format("json_valid(`{}`)", quoted);
+}
+
+std::once_flag library_init_once;
+
+}  // namespace
+
+Result<std::unique_ptr<SchemaIntrospector>> ConnectMysql(const ConnectionConfig& config) {
+  DISYNC_ASSIGN_OR_RETURN(std::unique_ptr<MysqlIntrospector> introspector,
+                          MysqlIntrospector::Connect(config));
+  return std::unique_ptr<SchemaIntrospector>(std::move(introspector));
+}
+
+Result<std::unique_ptr<MysqlIntrospector>> MysqlIntrospector::Connect(
+    const ConnectionConfig& config) {
+  // mysql_init would do this implicitly, but not thread-safely.
+  std::call_once(library_init_once, [] { mysql_library_init(0, nullptr, nullptr); });
+
+  MYSQL* mysql = mysql_init(nullptr);
+  if (mysql == nullptr) return Error::Internal("mysql_init failed: out of memory");
+
+  unsigned int connect_seconds = WholeSeconds(config.connect_timeout);
+  unsigned int read_seconds = WholeSeconds(config.read_timeout);
+  // TCP even for "localhost": the URL names a network endpoint.
+  unsigned int protocol = MYSQL_PROTOCOL_TCP;
+  unsigned int no_local_infile = 0;
+  mysql_options(mysql, MYSQL_OPT_CONNECT_TIMEOUT, &connect_seconds);
+  mysql_options(mysql, MYSQL_OPT_READ_TIMEOUT, &read_seconds);
+  mysql_options(mysql, MYSQL_OPT_WRITE_TIMEOUT, &read_seconds);
+  mysql_options(mysql, MYSQL_OPT_PROTOCOL, &protocol);
+  mysql_options(mysql, MYSQL_OPT_LOCAL_INFILE, &no_local_infile);
+  mysql_options(mysql, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+
+  const Clock::time_point start = Clock::now();
+  if (mysql_real_connect(mysql, config.host.c_str(), config.user.c_str(),
+                         config.password.c_str(),
+                         config.database.empty() ? nullptr : config.database.c_str(),
+                         config.port, nullptr, 0) == nullptr) {
+    Error error = MysqlError(mysql, config, Phase::kConnect, Clock::now() - start);
+    mysql_close(mysql);
+    return error;
+  }
+  const char* server_info = mysql_get_server_info(mysql);
+  const bool is_mariadb = server_info != nullptr &&
+                          std::string_view(server_info).find("MariaDB") != std::string_view::npos;
+
+  ConnectionConfig kept = config;
+  kept.password.clear();
+  return std::unique_ptr<MysqlIntrospector>(
+      new MysqlIntrospector(mysql, std::move(kept), is_mariadb));
+}
+
+MysqlIntrospector::MysqlIntrospector(st_mysql* mysql, ConnectionConfig config, bool is_mariadb)
+    : mysql_(mysql), config_(std::move(config)), is_mariadb_(is_mariadb) {}
+
+MysqlIntrospector::~MysqlIntrospector() { mysql_close(mysql_); }
+
+Status MysqlIntrospector::Query(std::string_view sql, const RowFn& on_row) {
+  const Clock::time_point start = Clock::now();
+  if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) {
+    return MysqlError(mysql_, config_, Phase::kQuery, Clock::now() - start);
+  }
+  MYSQL_RES* result = mysql_use_result(mysql_);
+  if (result == nullptr) {
+    if (mysql_errno(mysql_) != 0) {
+      return MysqlError(mysql_, config_, Phase::kQuery, Clock::now() - start);
+    }
+    return OkStatus();  // a statement without a result set
+  }
+  const unsigned int field_count = mysql_num_fields(result);
+  Row row(field_count);
+  Status status = OkStatus();
+  while (MYSQL_ROW raw = mysql_fetch_row(result)) {
+    const unsigned long* lengths = mysql_fetch_lengths(result);
+    for (unsigned int i = 0; i < field_count; ++i) {
+      row[i] = raw[i] == nullptr ? std::nullopt
+                                 : std::optional<std::string_view>(std::in_place, raw[i],
+                                                                   lengths[i]);
+    }
+    status = on_row(row);
+    if (!status.ok()) break;
+  }
+  // A fetch loop ends on the last row or on an error; only errno tells.
+  if (status.ok() && mysql_errno(mysql_) != 0) {
+    status = MysqlError(mysql_, config_, Phase::kQuery, Clock::now() - start);
+  }
+  mysql_free_result(result);  // drains the rows left unread
+  return status;
+}
+
+std::string MysqlIntrospector::Quote(std::string_view value) {
+  std::string escaped(value.size() * 2 + 1, '\0');
+  unsigned long length =
+      mysql_real_escape_string(mysql_, escaped.data(), value.data(), value.size());
+  escaped.resize(length);
+  return "'" + escaped + "'";
+}
+
+Status MysqlIntrospector::CheckDatabaseExists(const std::string& database) {
+  bool exists = false;
+  DISYNC_RETURN_IF_ERROR(Query(
+      "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = " + Quote(database),
+      [&](const Row&) {
+        exists = true;
+        return OkStatus();
+      }));
+  if (!exists) {
+    return Error::NotFound(
+        fmt::format("database `{}` not found on mysql at {}", database, Endpoint(config_)));
+  }
+  return OkStatus();
+}
+
+Status MysqlIntrospector::Ping() {
+  return Query("SELECT 1", [](const Row&) { return OkStatus(); });
+}
+
+Result<std::vector<std::string>> MysqlIntrospector::ListDatabases() {
+  std::vector<std::string> names;
+  DISYNC_RETURN_IF_ERROR(Query(
+      fmt::format("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA "
+                  "WHERE SCHEMA_NAME NOT IN ({})",
+                  kSystemDatabases),
+      [&](const Row& row) {
+        names.push_back(Text(row[0]));
+        return OkStatus();
+      }));
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+Result<std::vector<std::string>> MysqlIntrospector::ListTables(const std::string& database) {
+  std::vector<std::string> names;
+  DISYNC_RETURN_IF_ERROR(Query(
+      fmt::format("SELECT TABLE_NAME FROM information_schema.TABLES "
+                  "WHERE TABLE_SCHEMA = {} AND TABLE_TYPE IN {}",
+                  Quote(database), kBaseTableTypes),
+      [&](const Row& row) {
+        names.push_back(Text(row[0]));
+        return OkStatus();
+      }));
+  if (names.empty()) DISYNC_RETURN_IF_ERROR(CheckDatabaseExists(database));
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+Result<std::vector<TableSchema>> MysqlIntrospector::DescribeTables(
+    const std::string& database, const std::vector<std::string>& tables,
+    const ProgressFn& progress) {
+  // Push the table list into the SQL unless it is too long for a statement;
+  // either way each query below runs once, whatever the number of tables.
+  std::string table_filter;
+  const std::vector<std::string> wanted = internal::Deduplicate(tables);
+  if (!wanted.empty() && wanted.size() <= internal::kMaxTablesInFilter) {
+    std::vector<std::string> quoted;
+    quoted.reserve(wanted.size());
+    for (const std::string& name : wanted) quoted.push_back(Quote(name));
+    table_filter = fmt::format(" AND TABLE_NAME IN ({})", fmt::join(quoted, ", "));
+  }
+  const std::string schema = Quote(database);
+
+  std::map<std::string, TableSchema> found;
+  DISYNC_RETURN_IF_ERROR(Query(
+      fmt::format("SELECT TABLE_NAME, TABLE_COMMENT FROM information_schema.TABLES "
+                  "WHERE TABLE_SCHEMA = {} AND TABLE_TYPE IN {}{}",
+                  schema, kBaseTableTypes, table_filter),
+      [&](const Row& row) {
+        TableSchema table;
+        table.database = database;
+        table.name = Text(row[0]);
+        table.comment = Text(row[1]);
+        std::string name = table.name;
+        found.emplace(std::move(name), std::move(table));
+        return OkStatus();
+      }));
+  if (found.empty()) DISYNC_RETURN_IF_ERROR(CheckDatabaseExists(database));
+
+  if (!found.empty()) {
+    DISYNC_RETURN_IF_ERROR(Query(
+        fmt::format("SELECT TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, DATA_TYPE, COLUMN_TYPE, "
+                    "IS_NULLABLE, CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, "
+                    "DATETIME_PRECISION, COLUMN_COMMENT FROM information_schema.COLUMNS "
+                    "WHERE TABLE_SCHEMA = {}{}",
+                    schema, table_filter),
+        [&](const Row& row) {
+          auto table = found.find(Text(row[0]));
+          if (table == found.end()) return OkStatus();  // a view's column
+          ColumnSchema column;
+          column.name = Text(row[1]);
+          column.ordinal = ParseOptionalInt<int32_t>(row[2]).value_or(0);
+          column.data_type = Lower(Text(row[3]));
+          column.column_type = Text(row[4]);
+          column.nullable = Text(row[5]) == "YES";
+          column.char_max_length = ParseOptionalInt<int64_t>(row[6]);
+          column.numeric_precision = ParseOptionalInt<int32_t>(row[7]);
+          column.numeric_scale = ParseOptionalInt<int32_t>(row[8]);
+          column.datetime_precision = ParseOptionalInt<int32_t>(row[9]);
+          column.comment = Text(row[10]);
+          table->second.columns.push_back(std::move(column));
+          return OkStatus();
+        }));
+
+    std::map<std::string, std::vector<std::pair<int32_t, std::string>>> keys;
+    DISYNC_RETURN_IF_ERROR(Query(
+        fmt::format("SELECT TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION "
+                    "FROM information_schema.KEY_COLUMN_USAGE "
+                    "WHERE TABLE_SCHEMA = {} AND CONSTRAINT_NAME = 'PRIMARY'{}",
+                    schema, table_filter),
+        [&](const Row& row) {
+          keys[Text(row[0])].emplace_back(ParseOptionalInt<int32_t>(row[2]).value_or(0),
+                                          Text(row[1]));
+          return OkStatus();
+        }));
+    for (auto& [name, key] : keys) {
+      auto table = found.find(name);
+      if (table == found.end()) continue;
+      std::sort(key.begin(), key.end());
+      for (auto& [position, column] : key) table->second.primary_key.push_back(column);
+    }
+
+    // MariaDB stores JSON as LONGTEXT with a json_valid() CHECK; report it as
+    // json, as MySQL does, so that the type mapping can tell.
+    if (is_mariadb_) {
+      std::map<std::string, std::map<std::string, std::string>> checks;
+      DISYNC_RETURN_IF_ERROR(Query(
+          fmt::format("SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE "
+                      "FROM information_schema.CHECK_CONSTRAINTS "
+                      "WHERE CONSTRAINT_SCHEMA = {} AND CHECK_CLAUSE LIKE 'json_valid(%'{}",
+                      schema, table_filter),
+          [&](const Row& row) {
+            checks[Text(row[0])][Text(row[1])] = Text(row[2]);
+            return OkStatus();
+          }));
+      for (auto& [name, table] : found) {
+        auto table_checks = checks.find(name);
+        if (table_checks == checks.end()) continue;
+        for (ColumnSchema& column : table.columns) {
+          auto check = table_checks->second.find(column.name);
+          if (column.data_type == "longtext" && check != table_checks->second.end() &&
+              check->second == JsonCheckClause(column.name)) {
+            column.data_type = "json";
+            column.column_type = "json";
+            column.char_max_length.reset();
+          }
+        }
+      }
+    }
+  }
+
+  for (auto& [name, table] : found) {
+    std::sort(table.columns.begin(), table.columns.end(),
+              [](const ColumnSchema& a, const ColumnSchema& b) { return a.ordinal < b.ordinal; });
+  }
+  return internal::SelectRequested(std::move(found), wanted, database, progress);
+}
+
+}  // namespace disync::connectors
