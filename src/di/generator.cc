@@ -1,0 +1,585 @@
+#include "di/generator.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <optional>
+#include <tuple>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "di/type_mapping.h"
+
+namespace disync::di {
+namespace {
+
+using OJson = nlohmann::ordered_json;
+
+constexpr size_t kMaxSpelledFailures = 10;
+
+std::string Quote(std::string_view text) {
+  std::string out = "\"";
+  out += text;
+  out += '"';
+  return out;
+}
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string_view Mode(SolutionType solution) {
+  switch (solution) {
+    case SolutionType::kOdps: return "migration_odps";
+    case SolutionType::kHolo: return "migration_holo";
+    case SolutionType::kKafka: return "migration_kafka";
+  }
+  return "";
+}
+
+std::string_view WriteMode(SolutionType solution) {
+  return solution == SolutionType::kKafka ? "insert" : "replay";
+}
+
+std::string_view TargetKind(SolutionType solution) {
+  switch (solution) {
+    case SolutionType::kOdps: return "MaxCompute table";
+    case SolutionType::kHolo: return "Hologres table";
+    case SolutionType::kKafka: return "Kafka topic";
+  }
+  return "";
+}
+
+struct Failure {
+  ErrorCode code;
+  std::string message;
+};
+
+struct ColumnPlan {
+  const ColumnSchema* column = nullptr;
+  MappedType mapped;
+  bool primary_key = false;
+};
+
+struct TablePlan {
+  std::string datasource;
+  const TableSchema* table = nullptr;
+  std::string target_schema;  // holo only
+  std::string target_table;
+  std::string dst_table;      // holo: schema.table; otherwise the table or topic
+  std::vector<ColumnPlan> columns;
+};
+
+// One selectedTables entry of the rendered reader.
+struct RenderedSelection {
+  std::string database;
+  std::vector<std::string> tables;
+};
+
+struct ConnectionPlan {
+  const SourceConnection* connection = nullptr;
+  std::vector<RenderedSelection> selections;
+  std::vector<TablePlan> tables;
+};
+
+std::string TableLabel(std::string_view datasource, std::string_view database, std::string_view table) {
+  std::string label = "data source " + Quote(datasource) + ", ";
+  label += database.empty() ? std::string("the default database") : "database " + Quote(database);
+  label += ", table " + Quote(table);
+  return label;
+}
+
+std::string TableLabel(const TablePlan& plan) {
+  return TableLabel(plan.datasource, plan.table->database, plan.table->name);
+}
+
+// Replaces ${srcDatasourceName}, ${srcDatabaseName} and ${srcTableName}.
+std::string RenderNameRule(std::string_view rule, const TablePlan& plan) {
+  const std::pair<std::string_view, std::string_view> values[] = {
+      {"${srcDatasourceName}", plan.datasource},
+      {"${srcDatabaseName}", plan.table->database},
+      {"${srcTableName}", plan.table->name},
+  };
+  std::string out;
+  for (size_t i = 0; i < rule.size();) {
+    bool replaced = false;
+    for (const auto& [placeholder, value] : values) {
+      if (rule.substr(i, placeholder.size()) == placeholder) {
+        out += value;
+        i += placeholder.size();
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) out += rule[i++];
+  }
+  return out;
+}
+
+// Position of the first '.' of `rule` outside ${...}, or npos.
+size_t LiteralDot(std::string_view rule) {
+  for (size_t i = 0; i < rule.size(); ++i) {
+    if (rule.substr(i, 2) == "${") {
+      size_t close = rule.find('}', i);
+      if (close == std::string_view::npos) return std::string_view::npos;
+      i = close;
+    } else if (rule[i] == '.') {
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
+bool IsOdpsName(std::string_view name) {
+  if (name.empty() || name.size() > 128) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
+}
+
+bool IsKafkaTopic(std::string_view name) {
+  if (name.empty() || name.size() > 249 || name == "." || name == "..") return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+  });
+}
+
+bool IsHoloIdentifier(std::string_view name) { return !name.empty() && name.size() <= 63; }
+
+class Planner {
+ public:
+  Planner(const RealtimeScript& script, const std::vector<SourceSchema>& schemas)
+      : script_(script), schemas_(schemas) {}
+
+  std::vector<ConnectionPlan> Plan() {
+    std::vector<ConnectionPlan> plans;
+    for (const SourceConnection& connection : script_.sources) {
+      plans.push_back(PlanConnection(connection));
+    }
+    CheckCollisions(plans);
+    return plans;
+  }
+
+  const std::vector<Failure>& failures() const { return failures_; }
+
+ private:
+  void Fail(ErrorCode code, std::string message) { failures_.push_back({code, std::move(message)}); }
+
+  const SourceSchema* FindSchema(const std::string& datasource) const {
+    for (const SourceSchema& schema : schemas_) {
+      if (schema.datasource == datasource) return &schema;
+    }
+    return nullptr;
+  }
+
+  ConnectionPlan PlanConnection(const SourceConnection& connection) {
+    ConnectionPlan plan;
+    plan.connection = &connection;
+    const SourceSchema* schema = FindSchema(connection.datasource);
+    if (schema == nullptr) {
+      Fail(ErrorCode::kNotFound,
+           "data source " + Quote(connection.datasource) + ": no discovered schema for it");
+      return plan;
+    }
+    // Name -> tables, so that a 20000-table selection is not quadratic.
+    std::map<std::string, std::vector<const TableSchema*>> by_name;
+    for (const TableSchema& table : schema->tables) by_name[table.name].push_back(&table);
+    for (const TableSelection& selection : connection.selections) {
+      // One selectedTables entry per database of the selection, in order of
+      // first appearance (a single-database selection resolves to one).
+      std::vector<RenderedSelection> groups;
+      for (const std::string& name : selection.tables) {
+        const TableSchema* table = FindTable(schema->datasource, by_name, selection.database, name);
+        if (table == nullptr) continue;
+        auto group = std::find_if(groups.begin(), groups.end(),
+                                  [&](const RenderedSelection& g) { return g.database == table->database; });
+        if (group == groups.end()) group = groups.insert(groups.end(), RenderedSelection{table->database, {}});
+        group->tables.push_back(table->name);
+        std::optional<TablePlan> table_plan = PlanTable(connection.datasource, *table);
+        if (table_plan) plan.tables.push_back(std::move(*table_plan));
+      }
+      for (RenderedSelection& group : groups) plan.selections.push_back(std::move(group));
+    }
+    return plan;
+  }
+
+  const TableSchema* FindTable(const std::string& datasource,
+                               const std::map<std::string, std::vector<const TableSchema*>>& by_name,
+                               const std::string& database, const std::string& name) {
+    std::vector<const TableSchema*> matches;
+    if (auto it = by_name.find(name); it != by_name.end()) {
+      for (const TableSchema* table : it->second) {
+        if (database.empty() || table->database == database) matches.push_back(table);
+      }
+    }
+    if (matches.empty()) {
+      Fail(ErrorCode::kNotFound, TableLabel(datasource, database, name) + ": table not found");
+      return nullptr;
+    }
+    if (matches.size() > 1) {
+      std::string where;
+      for (const TableSchema* match : matches) where += (where.empty() ? "" : ", ") + Quote(match->database);
+      Fail(ErrorCode::kInvalidArgument, TableLabel(datasource, database, name) +
+                                            ": the discovered schema has it in several databases (" + where +
+                                            "); name the database in selectedTables");
+      return nullptr;
+    }
+    return matches.front();
+  }
+
+  std::optional<TablePlan> PlanTable(const std::string& datasource, const TableSchema& table) {
+    TablePlan plan;
+    plan.datasource = datasource;
+    plan.table = &table;
+    const std::string label = TableLabel(plan);
+    bool ok = true;
+
+    if (table.columns.empty()) {
+      Fail(ErrorCode::kFailedPrecondition, label + ": no columns were discovered");
+      return std::nullopt;
+    }
+    for (const std::string& key : table.primary_key) {
+      bool found = std::any_of(table.columns.begin(), table.columns.end(),
+                               [&](const ColumnSchema& c) { return c.name == key; });
+      if (!found) {
+        Fail(ErrorCode::kInvalidArgument,
+             label + ": primary key column " + Quote(key) + " is not a column of the table");
+        ok = false;
+      }
+    }
+    if (table.primary_key.empty() && script_.solution == SolutionType::kHolo) {
+      Fail(ErrorCode::kFailedPrecondition, label + ": no primary key; Hologres real-time sync needs one");
+      ok = false;
+    }
+
+    std::vector<const ColumnSchema*> columns;
+    for (const ColumnSchema& column : table.columns) columns.push_back(&column);
+    std::stable_sort(columns.begin(), columns.end(),
+                     [](const ColumnSchema* a, const ColumnSchema* b) { return a->ordinal < b->ordinal; });
+    for (const ColumnSchema* column : columns) {
+      Result<MappedType> mapped = MapColumn(script_.solution, *column, script_.type_overrides);
+      if (!mapped.ok()) {
+        Fail(mapped.error().code(), label + ": " + mapped.error().message());
+        ok = false;
+        continue;
+      }
+      ColumnPlan column_plan;
+      column_plan.column = column;
+      column_plan.mapped = std::move(mapped).value();
+      column_plan.primary_key = std::find(table.primary_key.begin(), table.primary_key.end(), column->name) !=
+                                table.primary_key.end();
+      plan.columns.push_back(std::move(column_plan));
+    }
+
+    if (!NameTarget(&plan, label)) ok = false;
+    if (!ok) return std::nullopt;
+    return plan;
+  }
+
+  bool NameTarget(TablePlan* plan, const std::string& label) {
+    const std::optional<std::string>& rule = script_.table_name_rule;
+    switch (script_.solution) {
+      case SolutionType::kHolo: {
+        if (!rule) {
+          plan->target_schema = plan->table->database;
+          plan->target_table = plan->table->name;
+        } else if (size_t dot = LiteralDot(*rule); dot != std::string::npos) {
+          plan->target_schema = RenderNameRule(std::string_view(*rule).substr(0, dot), *plan);
+          plan->target_table = RenderNameRule(std::string_view(*rule).substr(dot + 1), *plan);
+        } else {
+          plan->target_schema = "public";
+          plan->target_table = RenderNameRule(*rule, *plan);
+        }
+        plan->dst_table = plan->target_schema + "." + plan->target_table;
+        if (!IsHoloIdentifier(plan->target_schema) || !IsHoloIdentifier(plan->target_table)) {
+          Fail(ErrorCode::kInvalidArgument,
+               label + ": target " + Quote(plan->dst_table) +
+                   " is not a valid Hologres schema and table name (each 1 to 63 bytes); "
+                   "set setting.tableNameRule");
+          return false;
+        }
+        return true;
+      }
+      case SolutionType::kOdps:
+      case SolutionType::kKafka: {
+        plan->target_table = rule ? RenderNameRule(*rule, *plan) : plan->table->name;
+        plan->dst_table = plan->target_table;
+        bool odps = script_.solution == SolutionType::kOdps;
+        if (odps ? !IsOdpsName(plan->target_table) : !IsKafkaTopic(plan->target_table)) {
+          Fail(ErrorCode::kInvalidArgument,
+               label + ": target " + Quote(plan->target_table) + " is not a valid " +
+                   std::string(TargetKind(script_.solution)) + " name (" +
+                   (odps ? "1 to 128 letters, digits or underscores"
+                         : "1 to 249 letters, digits, '.', '_' or '-'") +
+                   "); set setting.tableNameRule");
+          return false;
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void CheckCollisions(const std::vector<ConnectionPlan>& plans) {
+    // Kafka topics are case-sensitive; MaxCompute and Hologres names are
+    // compared without case, as either may fold them.
+    std::map<std::string, const TablePlan*> targets;
+    for (const ConnectionPlan& connection : plans) {
+      for (const TablePlan& table : connection.tables) {
+        std::string key = script_.solution == SolutionType::kKafka ? table.dst_table : Lower(table.dst_table);
+        auto [it, inserted] = targets.emplace(key, &table);
+        if (!inserted) {
+          Fail(ErrorCode::kFailedPrecondition,
+               TableLabel(*it->second) + " and " + TableLabel(table) + " both map to " +
+                   std::string(TargetKind(script_.solution)) + " " + Quote(table.dst_table) +
+                   "; deselect one or set setting.tableNameRule so that the names differ");
+        }
+      }
+    }
+  }
+
+  const RealtimeScript& script_;
+  const std::vector<SourceSchema>& schemas_;
+  std::vector<Failure> failures_;
+};
+
+OJson RenderColumn(const ColumnPlan& plan, size_t index) {
+  const ColumnSchema& column = *plan.column;
+  OJson out = OJson::object();
+  out["columnSize"] = plan.mapped.column_size;
+  out["name"] = column.name;
+  out["index"] = index;
+  out["comment"] = column.comment;
+  out["newDigit"] = plan.mapped.digit;
+  out["type"] = plan.mapped.target_type;
+  out["digit"] = plan.mapped.digit;
+  out["primaryKey"] = plan.primary_key;
+  out["sourceType"] = column.column_type.empty() ? column.data_type : column.column_type;
+  out["rule"] = plan.mapped.rule;
+  out["lossy"] = plan.mapped.lossy;
+  if (plan.mapped.lossy) out["lossyReason"] = plan.mapped.lossy_reason;
+  return out;
+}
+
+OJson RenderTableRule(const TablePlan& plan, SolutionType solution) {
+  const TableSchema& table = *plan.table;
+  OJson primary_key = OJson::object();
+  primary_key["column"] = table.primary_key;
+  primary_key["type"] = table.primary_key.empty() ? "none" : "pk";
+
+  OJson columns = OJson::array();
+  for (size_t i = 0; i < plan.columns.size(); ++i) columns.push_back(RenderColumn(plan.columns[i], i));
+  OJson create = OJson::object();
+  create["indexType"] = plan.target_table;
+  create["dataColumn"] = std::move(columns);
+  create["schemaName"] = plan.target_schema;
+  create["tableName"] = plan.target_table;
+
+  OJson rule = OJson::object();
+  rule["srcTable"] = table.name;
+  rule["mergeIntoCycleType"] = "DEFAULT";
+  rule["hourDeltaEnable"] = false;
+  rule["dstTable"] = plan.dst_table;
+  rule["dayDeltaEnable"] = false;
+  rule["primaryKeyInfo"] = std::move(primary_key);
+  rule["dstCreateTableInfo"] = std::move(create);
+  rule["srcDbName"] = table.database;
+  if (solution == SolutionType::kOdps) rule["tableType"] = table.primary_key.empty() ? "append" : "delta";
+  return rule;
+}
+
+OJson RenderReader(const std::vector<ConnectionPlan>& plans) {
+  OJson connections = OJson::array();
+  for (const ConnectionPlan& plan : plans) {
+    OJson selected = OJson::array();
+    for (const RenderedSelection& selection : plan.selections) {
+      OJson infos = OJson::array();
+      for (const std::string& table : selection.tables) {
+        OJson info = OJson::object();
+        info["enable"] = true;
+        info["table"] = table;
+        info["tableName"] = table;
+        infos.push_back(std::move(info));
+      }
+      OJson schema = OJson::object();
+      schema["tableInfos"] = std::move(infos);
+      OJson entry = OJson::object();
+      entry["schema"] = OJson::array({std::move(schema)});
+      entry["dbName"] = selection.database;
+      selected.push_back(std::move(entry));
+    }
+    OJson connection = OJson::object();
+    connection["datasourceType"] = plan.connection->datasource_type;
+    connection["datasource"] = plan.connection->datasource;
+    connection["selectedTables"] = std::move(selected);
+    connections.push_back(std::move(connection));
+  }
+  OJson parameter = OJson::object();
+  parameter["connection"] = std::move(connections);
+  OJson step = OJson::object();
+  step["stepType"] = "mysql";
+  step["parameter"] = std::move(parameter);
+  step["name"] = "reader";
+  step["category"] = "reader";
+  return step;
+}
+
+OJson RenderWriter(const RealtimeScript& script, const std::vector<ConnectionPlan>& plans) {
+  OJson datasources = OJson::array();
+  size_t total = 0;
+  for (const ConnectionPlan& plan : plans) {
+    OJson rules = OJson::array();
+    for (const TablePlan& table : plan.tables) rules.push_back(RenderTableRule(table, script.solution));
+    total += plan.tables.size();
+    OJson entry = OJson::object();
+    entry["tableRule"] = std::move(rules);
+    entry["srcDatasourceName"] = plan.connection->datasource;
+    datasources.push_back(std::move(entry));
+  }
+  OJson mapping = OJson::object();
+  mapping["datasource"] = std::move(datasources);
+  mapping["totalTableMapping"] = total;
+  OJson parameter = OJson::object();
+  parameter["datasource"] = script.writer_datasource;
+  parameter["tableMappingRule"] = std::move(mapping);
+  parameter["writeMode"] = WriteMode(script.solution);
+  OJson step = OJson::object();
+  step["stepType"] = WriterStepType(script.solution);
+  step["parameter"] = std::move(parameter);
+  step["name"] = "writer";
+  step["category"] = "writer";
+  return step;
+}
+
+// ---- fingerprint ----
+
+void PutBytes(std::string* out, std::string_view bytes) {
+  uint64_t size = bytes.size();
+  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>((size >> (8 * i)) & 0xFF));
+  out->append(bytes);
+}
+
+void PutInt(std::string* out, int64_t value) { PutBytes(out, std::to_string(value)); }
+
+template <typename T>
+void PutOptional(std::string* out, const std::optional<T>& value) {
+  PutBytes(out, value ? "1" + std::to_string(*value) : std::string("0"));
+}
+
+std::string Sha256Hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  int ok = EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  if (ok != 1) return std::string();  // OpenSSL without SHA-256 is not a configuration we run on
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 0xF];
+  }
+  return hex;
+}
+
+}  // namespace
+
+std::string SchemaFingerprint(const std::vector<SourceSchema>& schemas) {
+  std::vector<const SourceSchema*> sources;
+  for (const SourceSchema& schema : schemas) sources.push_back(&schema);
+  std::stable_sort(sources.begin(), sources.end(),
+                   [](const SourceSchema* a, const SourceSchema* b) { return a->datasource < b->datasource; });
+  std::string data = "disync-schema-fingerprint/1";
+  PutInt(&data, static_cast<int64_t>(sources.size()));
+  for (const SourceSchema* source : sources) {
+    PutBytes(&data, source->datasource);
+    std::vector<const TableSchema*> tables;
+    for (const TableSchema& table : source->tables) tables.push_back(&table);
+    std::stable_sort(tables.begin(), tables.end(), [](const TableSchema* a, const TableSchema* b) {
+      return std::tie(a->database, a->name) < std::tie(b->database, b->name);
+    });
+    PutInt(&data, static_cast<int64_t>(tables.size()));
+    for (const TableSchema* table : tables) {
+      PutBytes(&data, table->database);
+      PutBytes(&data, table->name);
+      PutBytes(&data, table->comment);
+      PutInt(&data, static_cast<int64_t>(table->primary_key.size()));
+      for (const std::string& key : table->primary_key) PutBytes(&data, key);
+      std::vector<const ColumnSchema*> columns;
+      for (const ColumnSchema& column : table->columns) columns.push_back(&column);
+      std::stable_sort(columns.begin(), columns.end(), [](const ColumnSchema* a, const ColumnSchema* b) {
+        return std::tie(a->ordinal, a->name) < std::tie(b->ordinal, b->name);
+      });
+      PutInt(&data, static_cast<int64_t>(columns.size()));
+      for (const ColumnSchema* column : columns) {
+        PutBytes(&data, column->name);
+        PutInt(&data, column->ordinal);
+        PutBytes(&data, column->data_type);
+        PutBytes(&data, column->column_type);
+        PutInt(&data, column->nullable ? 1 : 0);
+        PutOptional(&data, column->char_max_length);
+        PutOptional(&data, column->numeric_precision);
+        PutOptional(&data, column->numeric_scale);
+        PutOptional(&data, column->datetime_precision);
+        PutBytes(&data, column->comment);
+      }
+    }
+  }
+  return Sha256Hex(data);
+}
+
+Result<std::string> GenerateTaskContent(const RealtimeScript& script, const std::vector<SourceSchema>& schemas,
+                                        const GeneratorOptions& options) {
+  Planner planner(script, schemas);
+  std::vector<ConnectionPlan> plans = planner.Plan();
+  const std::vector<Failure>& failures = planner.failures();
+  if (!failures.empty()) {
+    std::string message;
+    size_t spelled = std::min(failures.size(), kMaxSpelledFailures);
+    for (size_t i = 0; i < spelled; ++i) {
+      if (i > 0) message += "; ";
+      message += failures[i].message;
+    }
+    if (failures.size() > spelled) {
+      message += "; and " + std::to_string(failures.size() - spelled) + " more problems";
+    }
+    return Error(failures.front().code, std::move(message));
+  }
+
+  // The fingerprint covers exactly the tables this script uses.
+  std::vector<SourceSchema> used;
+  for (const ConnectionPlan& plan : plans) {
+    SourceSchema source;
+    source.datasource = plan.connection->datasource;
+    for (const TablePlan& table : plan.tables) source.tables.push_back(*table.table);
+    used.push_back(std::move(source));
+  }
+
+  OJson extend = OJson::object();
+  extend["mode"] = Mode(script.solution);
+  extend["resourceGroup"] = script.resource_group;
+  extend["name"] = script.name;
+  if (script.schedule_resgroup_id) extend["scheduleResgroupId"] = *script.schedule_resgroup_id;
+  extend["schemaFingerprint"] = SchemaFingerprint(used);
+  extend["generatorVersion"] = options.generator_version;
+
+  OJson hop = OJson::object();
+  hop["from"] = "reader";
+  hop["to"] = "writer";
+  OJson order = OJson::object();
+  order["hops"] = OJson::array({std::move(hop)});
+
+  OJson content = OJson::object();
+  content["extend"] = std::move(extend);
+  content["type"] = "job";
+  content["steps"] = OJson::array({RenderReader(plans), RenderWriter(script, plans)});
+  content["version"] = "2.0";
+  content["order"] = std::move(order);
+  // Source names and comments need not be valid UTF-8; never throw on them.
+  return content.dump(-1, ' ', false, OJson::error_handler_t::replace);
+}
+
+}  // namespace disync::di

@@ -1,0 +1,78 @@
+// The TaskContent generator: the "Plan" and "Render" steps of generation.md
+// section 1. From a validated script (realtime_script.h) and the schemas a
+// connector discovered for its tables, it names every target table
+// (generation.md section 2), maps every column (type_mapping.h) and renders
+// the real-time job JSON in the shape of scripts.md section 3.1.
+//
+// Output, compact JSON with keys in a fixed order:
+//   extend{mode, resourceGroup, name, [scheduleResgroupId], schemaFingerprint,
+//   generatorVersion}, type "job", steps [reader, writer], version "2.0",
+//   order.hops reader -> writer. The reader repeats each connection with its
+//   tables as selectedTables (enable:true, tableName); a single-database
+//   `table` list is rendered with the database the connector found. The writer
+//   carries writeMode (replay for holo and odps, insert for kafka) and
+//   tableMappingRule.datasource[{tableRule[...], srcDatasourceName}] plus
+//   totalTableMapping. Each tableRule has srcTable, mergeIntoCycleType,
+//   hourDeltaEnable, dstTable, dayDeltaEnable, primaryKeyInfo,
+//   dstCreateTableInfo{indexType, dataColumn[], schemaName, tableName},
+//   srcDbName, and for odps tableType ("delta" with a primary key, "append"
+//   without). Each dataColumn has columnSize, name, index (0-based), comment,
+//   newDigit, type, digit, primaryKey, then the plan record sourceType, rule,
+//   lossy and, when lossy, lossyReason.
+//
+// Target names: holo <srcDbName>.<srcTable> (schema = source database), odps
+// and kafka <srcTable>; setting.tableNameRule replaces the default (for holo,
+// the rule's first literal '.' separates schema and table; without one the
+// schema is "public"). Names are checked against the target's rules.
+//
+// Determinism: the same script, schemas and options give the same bytes (no
+// clock, no randomness, no unordered containers). extend.schemaFingerprint is
+// SchemaFingerprint() over the tables the script selects.
+//
+// Failures name the data source, database, table and cause; all of them are
+// collected (the first ten are spelled out) and the Error takes the code of
+// the first: kNotFound (no schema for a data source, table not discovered),
+// kFailedPrecondition (no primary key for holo, no columns, unsupported type,
+// two tables with one target name), kInvalidArgument (a target name the target
+// refuses, a primary key column that is not a column, a bad type override).
+//
+// Pure functions; thread-safe.
+#ifndef DISYNC_DI_GENERATOR_H_
+#define DISYNC_DI_GENERATOR_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "common/table_schema.h"
+#include "di/realtime_script.h"
+
+namespace disync::di {
+
+// Part of the determinism contract (generation.md section 4): bump it when
+// the rendered output changes for the same input.
+inline constexpr std::string_view kGeneratorVersion = "disync-generator/1";
+
+struct GeneratorOptions {
+  std::string generator_version = std::string(kGeneratorVersion);
+};
+
+// The discovered schema of one source data source.
+struct SourceSchema {
+  std::string datasource;          // data source name, as in the script
+  std::vector<TableSchema> tables;  // in selection order
+};
+
+Result<std::string> GenerateTaskContent(const RealtimeScript& script, const std::vector<SourceSchema>& schemas,
+                                        const GeneratorOptions& options);
+
+// Lower-case hex SHA-256 over a canonical, length-prefixed serialisation of the
+// schemas: data sources sorted by name, tables by (database, name), columns by
+// ordinal, every field of TableSchema and ColumnSchema included. Independent
+// of the order of the input vectors.
+std::string SchemaFingerprint(const std::vector<SourceSchema>& schemas);
+
+}  // namespace disync::di
+
+#endif  // DISYNC_DI_GENERATOR_H_
