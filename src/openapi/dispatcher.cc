@@ -75,10 +75,11 @@ struct Dispatcher::Outcome {
 };
 
 Dispatcher::Dispatcher(const Router& router, CredentialSource& credentials,
-                       ReplayGuard& replay, Executor& blocking, Metrics& metrics,
-                       DispatcherOptions options)
+                       Authorizer* authorizer, ReplayGuard& replay, Executor& blocking,
+                       Metrics& metrics, DispatcherOptions options)
     : router_(router),
       credentials_(credentials),
+      authorizer_(authorizer),
       replay_(replay),
       blocking_(blocking),
       metrics_(metrics),
@@ -223,7 +224,13 @@ Result<Json> Dispatcher::Run(const http::Request& request, Outcome& outcome) {
                  "The parameter \"" + name + "\" is missing: it is mandatory for " + action + ".");
   }
 
-  ApiRequest api_request(action, params, caller, outcome.request_id, route->spec.invalid_code);
+  ApiRequest api_request(action, params, caller, outcome.request_id, route->spec.invalid_code,
+                         &route->spec, authorizer_);
+  if (route->spec.auth == AuthLevel::kWorkspace && !route->spec.project_param.empty()) {
+    DISYNC_ASSIGN_OR_RETURN(int64_t project,
+                            api_request.RequireInt(route->spec.project_param, 1, INT64_MAX));
+    DISYNC_RETURN_IF_ERROR(api_request.AuthorizeIn(ProjectId(project)));
+  }
   return route->handler(api_request);
 }
 

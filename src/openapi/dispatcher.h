@@ -50,8 +50,10 @@ struct DispatcherOptions {
 
 class Dispatcher final : public http::RequestHandler {
  public:
-  Dispatcher(const Router& router, CredentialSource& credentials, ReplayGuard& replay,
-             Executor& blocking, Metrics& metrics, DispatcherOptions options = {});
+  // `authorizer` may be null only when no route uses AuthLevel::kWorkspace.
+  Dispatcher(const Router& router, CredentialSource& credentials, Authorizer* authorizer,
+             ReplayGuard& replay, Executor& blocking, Metrics& metrics,
+             DispatcherOptions options = {});
 
   void Handle(http::Request request, http::Responder respond) override;
   http::Response TransportError(int status, std::string_view reason) override;
@@ -68,6 +70,7 @@ class Dispatcher final : public http::RequestHandler {
 
   const Router& router_;
   CredentialSource& credentials_;
+  Authorizer* authorizer_;
   ReplayGuard& replay_;
   Executor& blocking_;
   Metrics& metrics_;

@@ -7,6 +7,34 @@
 
 namespace disync::openapi {
 
+std::string_view ToString(Capability capability) {
+  switch (capability) {
+    case Capability::kNone: return "none";
+    case Capability::kWorkspaceRead: return "workspace.read";
+    case Capability::kDiTaskWrite: return "di.task.write";
+    case Capability::kDiDeploy: return "di.deploy";
+    case Capability::kDiRunControl: return "di.run";
+    case Capability::kDataSourceWrite: return "datasource.write";
+    case Capability::kDataSourceShare: return "datasource.share";
+    case Capability::kDataSourceUse: return "datasource.use";
+    case Capability::kDiProjectConfig: return "di.config";
+    case Capability::kMemberManage: return "member.manage";
+  }
+  return "unknown";
+}
+
+Status ApiRequest::AuthorizeIn(ProjectId project) const {
+  DISYNC_CHECK(route_ != nullptr && authorizer_ != nullptr &&
+               route_->auth == AuthLevel::kWorkspace);
+  return authorizer_->Authorize(caller_, route_->capability, project, route_->denied_code);
+}
+
+Status ApiRequest::AuthorizeIn(ProjectId project, Capability capability,
+                               ErrorCode denied) const {
+  DISYNC_CHECK(authorizer_ != nullptr);
+  return authorizer_->Authorize(caller_, capability, project, denied);
+}
+
 std::optional<std::string_view> ApiRequest::Get(std::string_view name) const {
   auto it = params_.find(std::string(name));
   if (it == params_.end()) return std::nullopt;

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/ids.h"
 #include "common/result.h"
 #include "openapi/envelope.h"
 #include "openapi/params.h"
@@ -27,7 +28,25 @@ namespace disync::openapi {
 enum class AuthLevel {
   kSigned,     // any caller with a valid, enabled access key
   kSuperuser,  // only a superuser key (root)
+  kWorkspace,  // a caller whose roles in the workspace grant the route's Capability
 };
+
+// What a workspace-scoped Action needs from the caller's roles. Which roles
+// grant which capability is data in one table (iam/role_table.cc,
+// workspaces.md section 2.2).
+enum class Capability {
+  kNone,
+  kWorkspaceRead,       // read workspace, DI and data source metadata
+  kDiTaskWrite,         // create, update, delete DI tasks and generate their configs
+  kDiDeploy,            // deploy DI tasks
+  kDiRunControl,        // start, stop, terminate DI instances
+  kDataSourceWrite,     // create, update, delete, import data sources
+  kDataSourceShare,     // share data sources
+  kDataSourceUse,       // connectivity tests, metadata, full export
+  kDiProjectConfig,     // change the workspace's DI settings
+  kMemberManage,        // add and remove members and their roles
+};
+std::string_view ToString(Capability capability);
 
 // The verified identity behind a request.
 struct Caller {
@@ -36,17 +55,44 @@ struct Caller {
   bool superuser = false;
 };
 
+struct RouteSpec;
+
+// Decides whether a caller holds a capability in a workspace. Implemented by
+// iam::RoleAuthorizer over the store. Blocking; thread-safe.
+class Authorizer {
+ public:
+  virtual ~Authorizer() = default;
+  // OK, or `denied` (a 403 code such as kDiNoPrivilege). For a caller who is
+  // not a superuser, a workspace that does not exist is refused exactly like
+  // one the caller may not see; a superuser gets kProjectNotExists.
+  virtual Status Authorize(const Caller& caller, Capability capability, ProjectId project,
+                           ErrorCode denied) = 0;
+};
+
 // What a handler sees: the caller and the merged parameters, with typed
 // accessors whose errors name the parameter (the handler never parses).
 class ApiRequest {
  public:
   ApiRequest(std::string_view action, const ParamMap& params, const Caller& caller,
-             std::string_view request_id, ErrorCode invalid_code)
+             std::string_view request_id, ErrorCode invalid_code,
+             const RouteSpec* route = nullptr, Authorizer* authorizer = nullptr)
       : action_(action),
         params_(params),
         caller_(caller),
         request_id_(request_id),
-        invalid_code_(invalid_code) {}
+        invalid_code_(invalid_code),
+        route_(route),
+        authorizer_(authorizer) {}
+
+  // For routes whose workspace is known only from an object (a data source
+  // id, say): checks the route's capability in `project` once the handler
+  // has found it. Routes with a project parameter are checked before the
+  // handler runs and need not call this.
+  Status AuthorizeIn(ProjectId project) const;
+  // The same with an explicit capability and refusal code: for objects
+  // (data sources, tasks, processes) that a caller who cannot read their
+  // workspace must not learn exist.
+  Status AuthorizeIn(ProjectId project, Capability capability, ErrorCode denied) const;
 
   std::string_view action() const { return action_; }
   const Caller& caller() const { return caller_; }
@@ -81,12 +127,14 @@ class ApiRequest {
   const Caller& caller_;
   std::string_view request_id_;
   ErrorCode invalid_code_;
+  const RouteSpec* route_;
+  Authorizer* authorizer_;
 };
 
 using Handler = std::function<Result<Json>(const ApiRequest&)>;
 
 struct RouteSpec {
-  std::string action;
+  std::string action = {};
   AuthLevel auth = AuthLevel::kSigned;
   std::vector<std::string> required = {};  // parameters that must be present and non-empty
   // The error for a missing or malformed business parameter: the gateway's
@@ -94,6 +142,12 @@ struct RouteSpec {
   // operations (rpc-protocol.md section 9).
   ErrorCode missing_code = ErrorCode::kMissingParameter;
   ErrorCode invalid_code = ErrorCode::kInvalidParameter;
+  // For AuthLevel::kWorkspace: the capability, the parameter that names the
+  // workspace ("" = the handler calls ApiRequest::AuthorizeIn), and the code
+  // of a refusal.
+  Capability capability = Capability::kNone;
+  std::string project_param = "ProjectId";
+  ErrorCode denied_code = ErrorCode::kDiNoPrivilege;
 };
 
 struct Route {

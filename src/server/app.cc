@@ -8,13 +8,17 @@
 #include <mutex>
 #include <thread>
 
+#include "api/datasources.h"
+#include "api/identities.h"
 #include "api/workspaces.h"
 #include "common/clock.h"
 #include "common/executor.h"
 #include "common/time_format.h"
 #include "http/server.h"
+#include "iam/authorizer.h"
 #include "iam/credentials.h"
 #include "iam/root.h"
+#include "iam/secret_box.h"
 #include "openapi/dispatcher.h"
 #include "openapi/metrics.h"
 #include "openapi/replay_guard.h"
@@ -149,8 +153,12 @@ int RunServer(const AppOptions& options) {
                 Error::Internal(options.data_dir + ": " + fs_error.message()));
   }
 
+  auto master_key = iam::LoadOrCreateMasterKey(options.data_dir);
+  if (!master_key.ok()) return Fail("cannot load the master key", master_key.error());
+  iam::SecretBox sealer(master_key.value());  // declared before the store: outlives it
+
   SystemClock clock;
-  auto opened = store::SqliteStore::Open(StorePath(options.data_dir), clock);
+  auto opened = store::SqliteStore::Open(StorePath(options.data_dir), clock, sealer);
   if (!opened.ok()) return Fail("cannot open store", opened.error());
   std::unique_ptr<store::SqliteStore> store = std::move(opened).value();
 
@@ -169,11 +177,14 @@ int RunServer(const AppOptions& options) {
 
   openapi::Router router;
   api::RegisterWorkspaceRoutes(router, *store);
+  api::RegisterIdentityRoutes(router, *store, clock);
+  api::RegisterDataSourceRoutes(router, *store, clock);
 
   iam::StoreCredentialSource credentials(*store);
   openapi::Metrics metrics;
   ThreadPool blocking(options.worker_threads);
-  openapi::Dispatcher dispatcher(router, credentials, replay, blocking, metrics);
+  iam::RoleAuthorizer authorizer(*store);
+  openapi::Dispatcher dispatcher(router, credentials, &authorizer, replay, blocking, metrics);
 
   http::ServerOptions server_options;
   server_options.host = listen->first;

@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "common/logging.h"
 #include "server/admin.h"
@@ -42,18 +44,47 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   auto* admin = app.add_subcommand("admin", "Offline commands against the store");
-  std::string admin_dir = "./var";
-  admin->add_option("--data-dir", admin_dir, "Directory of the embedded store")
+  disync::server::AdminCommand command;
+  using Kind = disync::server::AdminCommand::Kind;
+  admin->add_option("--data-dir", command.data_dir, "Directory of the embedded store")
       ->capture_default_str();
   admin->require_subcommand(1);
-  disync::server::CreateProjectArgs create_project;
-  auto* cp = admin->add_subcommand("create-project", "Create a workspace; prints its ProjectId");
-  cp->add_option("--name", create_project.name, "Workspace identifier (also its display name)")
+  std::vector<std::pair<CLI::App*, Kind>> admin_commands;
+  auto sub = [&](const char* name, const char* help, Kind kind) {
+    CLI::App* c = admin->add_subcommand(name, help);
+    admin_commands.emplace_back(c, kind);
+    return c;
+  };
+  auto* cp = sub("create-project", "Create a workspace; prints its ProjectId", Kind::kCreateProject);
+  cp->add_option("--name", command.name, "Workspace identifier (also its display name)")
       ->required();
-  cp->add_option("--id", create_project.id, "ProjectId to use (default: the next free one)");
-  cp->add_option("--mode", create_project.mode, "2 basic, 3 standard")
-      ->check(CLI::IsMember({2, 3}));
-  cp->add_option("--description", create_project.description, "Workspace description");
+  cp->add_option("--id", command.id, "ProjectId to use (default: the next free one)");
+  cp->add_option("--mode", command.mode, "2 basic, 3 standard")->check(CLI::IsMember({2, 3}));
+  cp->add_option("--description", command.description, "Workspace description");
+  auto* cu = sub("create-user", "Create a user", Kind::kCreateUser);
+  cu->add_option("--user-id", command.user_id, "User id")->required();
+  cu->add_option("--name", command.name, "Display name");
+  sub("create-access-key", "Create an access key; prints the id and the secret, once",
+      Kind::kCreateAccessKey)
+      ->add_option("--user-id", command.user_id, "Owner of the key")
+      ->required();
+  sub("disable-access-key", "Disable an access key", Kind::kDisableAccessKey)
+      ->add_option("id", command.access_key_id, "AccessKeyId")
+      ->required();
+  sub("enable-access-key", "Enable an access key", Kind::kEnableAccessKey)
+      ->add_option("id", command.access_key_id, "AccessKeyId")
+      ->required();
+  sub("delete-access-key", "Delete an access key", Kind::kDeleteAccessKey)
+      ->add_option("id", command.access_key_id, "AccessKeyId")
+      ->required();
+  auto* rg = sub("create-resource-group", "Create a Data Integration resource group",
+                 Kind::kCreateResourceGroup);
+  rg->add_option("--identifier", command.identifier, "e.g. S_res_group_demo")->required();
+  rg->add_option("--name", command.name, "Display name");
+  auto* am = sub("add-member", "Grant a role in a workspace to a user", Kind::kAddMember);
+  am->add_option("--project", command.project, "ProjectId")->required();
+  am->add_option("--user-id", command.user_id, "User id")->required();
+  am->add_option("--role", command.role, "Role code, e.g. role_project_dev")->required();
 
   CLI11_PARSE(app, argc, argv);
 
@@ -61,9 +92,11 @@ int main(int argc, char** argv) {
   disync::logging::Init(format.value_or(disync::logging::Format::kText),
                         disync::logging::Level::kInfo);
 
-  if (cp->parsed()) {
-    create_project.data_dir = admin_dir;
-    return disync::server::AdminCreateProject(create_project);
+  for (auto& [subcommand, kind] : admin_commands) {
+    if (subcommand->parsed()) {
+      command.kind = kind;
+      return disync::server::RunAdmin(command);
+    }
   }
 
   // Block the termination signals in every thread; RunServer waits for them.

@@ -32,13 +32,49 @@ class MetadataStore {
   virtual Result<ProjectPage> ListProjects(const ListProjectsQuery& query) = 0;
 
   // ---- workspace members ----
-  // Grants `role_code` to the user in the workspace; granting a role held
-  // already is a no-op. kNotFound when the workspace or the user is unknown.
+  // Makes the user a member without roles. kAlreadyExists for a member;
+  // kNotFound when the workspace or the user is unknown.
+  virtual Status AddMember(ProjectId project, const std::string& user_id) = 0;
+  // Grants `role_code` to the user in the workspace, making it a member if
+  // needed; granting a role held already is a no-op. kNotFound when the
+  // workspace or the user is unknown.
   virtual Status AddMemberRole(ProjectId project, const std::string& user_id,
                                const std::string& role_code) = 0;
+  // Revokes one role; revoking a role not held is a no-op. The member stays.
+  virtual Status RemoveMemberRole(ProjectId project, const std::string& user_id,
+                                  const std::string& role_code) = 0;
+  // Removes the member and all its roles. kNotFound for a non-member.
+  virtual Status RemoveMember(ProjectId project, const std::string& user_id) = 0;
   // The user's role codes in the workspace, sorted; empty for a non-member.
   virtual Result<std::vector<std::string>> GetMemberRoles(ProjectId project,
                                                           const std::string& user_id) = 0;
+  // kNotFound for a non-member.
+  virtual Result<Member> GetMember(ProjectId project, const std::string& user_id) = 0;
+  virtual Result<MemberPage> ListMembers(ProjectId project, int32_t page_number,
+                                         int32_t page_size) = 0;
+  // Workspaces in which the user is a member, by id.
+  virtual Result<std::vector<ProjectId>> ListMemberProjects(const std::string& user_id) = 0;
+
+  // ---- resource groups ----
+  // kAlreadyExists when the identifier is taken.
+  virtual Result<ResourceGroup> CreateResourceGroup(const ResourceGroup& group) = 0;
+  virtual Result<ResourceGroup> GetResourceGroup(const std::string& identifier) = 0;
+  // Ordered by id; `keyword` ("" = any) is a substring of name or identifier.
+  virtual Result<std::vector<ResourceGroup>> ListResourceGroups(const std::string& keyword) = 0;
+
+  // ---- data sources ----
+  // Allocates the id. kAlreadyExists when (project, env_type, name) is taken.
+  virtual Result<DataSource> CreateDataSource(const DataSource& data_source) = 0;
+  virtual Result<DataSource> GetDataSource(DataSourceId id) = 0;
+  virtual Result<DataSource> GetDataSourceByName(ProjectId project, int32_t env_type,
+                                                 const std::string& name) = 0;
+  virtual Result<DataSourcePage> ListDataSources(const ListDataSourcesQuery& query) = 0;
+  // Replaces content, description, env_type, status and operator of the data
+  // source with this id. kNotFound when absent; kAlreadyExists when a new
+  // env_type clashes with a data source of the same name there.
+  virtual Result<DataSource> UpdateDataSource(const DataSource& data_source) = 0;
+  // kNotFound when absent.
+  virtual Status DeleteDataSource(DataSourceId id) = 0;
 
   // ---- users and access keys ----
   // Creates or replaces.

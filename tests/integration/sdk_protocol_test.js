@@ -8,40 +8,7 @@
 //
 // usage: node sdk_protocol_test.js --disyncd build/bin/disyncd
 const http = require('http');
-const { Disyncd, Checks, assert, requireClients, randomKey, parseArgs } = require('./lib/disyncd');
-
-const { RPCClient, OpenApi } = requireClients();
-const VERSION = '2020-05-18';
-
-function makeCaller(flavour, endpoint, key) {
-  const url = new URL(endpoint);
-  if (flavour === 'pop-get' || flavour === 'pop-post') {
-    const client = new RPCClient({ endpoint, apiVersion: VERSION, accessKeyId: key.id, accessKeySecret: key.secret }, true /* verbose: also return the HTTP exchange */);
-    const method = flavour === 'pop-get' ? 'GET' : 'POST';
-    return async (action, params) => {
-      try {
-        const [body, entry] = await client.request(action, params, { method, formatParams: false });
-        return { ok: true, status: entry.response.statusCode, body };
-      } catch (e) {
-        return { ok: false, status: e.entry && e.entry.response && e.entry.response.statusCode, code: e.code, body: e.data };
-      }
-    };
-  }
-  const client = new OpenApi.default(new OpenApi.Config({
-    accessKeyId: key.id, accessKeySecret: key.secret, endpoint: url.host, protocol: 'http',
-    signatureAlgorithm: flavour === 'oa1' ? 'v2' : undefined,
-  }));
-  return async (action, params) => {
-    const p = new OpenApi.Params({ action, version: VERSION, protocol: 'HTTP', pathname: '/', method: 'POST',
-      authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json' });
-    try {
-      const res = await client.callApi(p, new OpenApi.OpenApiRequest({ query: params }), {});
-      return { ok: true, status: res.statusCode, body: res.body };
-    } catch (e) {
-      return { ok: false, status: e.statusCode, code: e.code, body: e.data };
-    }
-  };
-}
+const { Disyncd, Checks, assert, randomKey, parseArgs, makeCaller } = require('./lib/disyncd');
 
 // Records the last request a client sends (method, path, headers, body) so
 // that it can be sent again byte for byte.

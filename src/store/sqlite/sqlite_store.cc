@@ -695,34 +695,90 @@ Status SqliteStore::DeleteAccessKey(const std::string& access_key_id) {
 
 // ---- workspace members ----
 
+Status SqliteStore::AddMember(ProjectId project, const std::string& user_id) {
+  std::lock_guard lock(mu_);
+  return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
+    DISYNC_RETURN_IF_ERROR(RequireProjectAndUserLocked(project, user_id));
+    DISYNC_ASSIGN_OR_RETURN(
+        Statement stmt,
+        Statement::Prepare(db_,
+                           "INSERT INTO project_users (project_id, user_id, created_ms) "
+                           "VALUES (?, ?, ?)"));
+    stmt.BindInt(1, project.value()).BindText(2, user_id).BindInt(3, ToUnixMillis(clock_.Now()));
+    auto inserted = stmt.Run();
+    if (!inserted.ok() && inserted.error().code() == ErrorCode::kAlreadyExists) {
+      return Error::AlreadyExists("user " + user_id + " is a member already");
+    }
+    return inserted;
+  });
+}
+
+Status SqliteStore::RequireProjectAndUserLocked(ProjectId project, const std::string& user_id) {
+  DISYNC_ASSIGN_OR_RETURN(
+      Statement stmt,
+      Statement::Prepare(db_,
+                         "SELECT (SELECT COUNT(*) FROM projects WHERE id = ?), "
+                         "(SELECT COUNT(*) FROM users WHERE id = ?)"));
+  stmt.BindInt(1, project.value()).BindText(2, user_id);
+  DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row || stmt.ColumnInt(0) == 0) {
+    return Error::NotFound("workspace " + std::to_string(project.value()) + " not found");
+  }
+  if (stmt.ColumnInt(1) == 0) return Error::NotFound("user " + user_id + " not found");
+  return OkStatus();
+}
+
 Status SqliteStore::AddMemberRole(ProjectId project, const std::string& user_id,
                                   const std::string& role_code) {
+  std::lock_guard lock(mu_);
+  return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
+    DISYNC_RETURN_IF_ERROR(RequireProjectAndUserLocked(project, user_id));
+    int64_t now = ToUnixMillis(clock_.Now());
+    DISYNC_ASSIGN_OR_RETURN(
+        Statement member,
+        Statement::Prepare(db_,
+                           "INSERT INTO project_users (project_id, user_id, created_ms) "
+                           "VALUES (?, ?, ?) ON CONFLICT DO NOTHING"));
+    member.BindInt(1, project.value()).BindText(2, user_id).BindInt(3, now);
+    DISYNC_RETURN_IF_ERROR(member.Run());
+    DISYNC_ASSIGN_OR_RETURN(
+        Statement role,
+        Statement::Prepare(db_,
+                           "INSERT INTO project_members (project_id, user_id, role_code, "
+                           "created_ms) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"));
+    role.BindInt(1, project.value()).BindText(2, user_id).BindText(3, role_code).BindInt(4, now);
+    return role.Run();
+  });
+}
+
+Status SqliteStore::RemoveMemberRole(ProjectId project, const std::string& user_id,
+                                     const std::string& role_code) {
   std::lock_guard lock(mu_);
   return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
     DISYNC_ASSIGN_OR_RETURN(
         Statement stmt,
         Statement::Prepare(db_,
-                           "INSERT INTO project_members (project_id, user_id, role_code, "
-                           "created_ms) SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM projects "
-                           "WHERE id = ?) AND EXISTS (SELECT 1 FROM users WHERE id = ?) "
-                           "ON CONFLICT DO NOTHING"));
-    stmt.BindInt(1, project.value())
-        .BindText(2, user_id)
-        .BindText(3, role_code)
-        .BindInt(4, ToUnixMillis(clock_.Now()))
-        .BindInt(5, project.value())
-        .BindText(6, user_id);
-    DISYNC_RETURN_IF_ERROR(stmt.Run());
-    if (sqlite3_changes(db_) == 0) {
-      DISYNC_ASSIGN_OR_RETURN(
-          Statement check,
-          Statement::Prepare(db_,
-                             "SELECT 1 FROM project_members WHERE project_id = ? AND user_id = ? "
-                             "AND role_code = ?"));
-      check.BindInt(1, project.value()).BindText(2, user_id).BindText(3, role_code);
-      DISYNC_ASSIGN_OR_RETURN(bool held, check.Step());
-      if (!held) return Error::NotFound("workspace or user not found");
-    }
+                           "DELETE FROM project_members WHERE project_id = ? AND user_id = ? "
+                           "AND role_code = ?"));
+    stmt.BindInt(1, project.value()).BindText(2, user_id).BindText(3, role_code);
+    return stmt.Run();
+  });
+}
+
+Status SqliteStore::RemoveMember(ProjectId project, const std::string& user_id) {
+  std::lock_guard lock(mu_);
+  return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
+    DISYNC_ASSIGN_OR_RETURN(
+        Statement roles,
+        Statement::Prepare(db_, "DELETE FROM project_members WHERE project_id = ? AND user_id = ?"));
+    roles.BindInt(1, project.value()).BindText(2, user_id);
+    DISYNC_RETURN_IF_ERROR(roles.Run());
+    DISYNC_ASSIGN_OR_RETURN(
+        Statement member,
+        Statement::Prepare(db_, "DELETE FROM project_users WHERE project_id = ? AND user_id = ?"));
+    member.BindInt(1, project.value()).BindText(2, user_id);
+    DISYNC_RETURN_IF_ERROR(member.Run());
+    if (sqlite3_changes(db_) == 0) return Error::NotFound("user " + user_id + " is not a member");
     return OkStatus();
   });
 }
@@ -730,6 +786,11 @@ Status SqliteStore::AddMemberRole(ProjectId project, const std::string& user_id,
 Result<std::vector<std::string>> SqliteStore::GetMemberRoles(ProjectId project,
                                                              const std::string& user_id) {
   std::lock_guard lock(mu_);
+  return MemberRolesLocked(project, user_id);
+}
+
+Result<std::vector<std::string>> SqliteStore::MemberRolesLocked(ProjectId project,
+                                                                const std::string& user_id) {
   DISYNC_ASSIGN_OR_RETURN(
       Statement stmt,
       Statement::Prepare(db_,
@@ -743,6 +804,313 @@ Result<std::vector<std::string>> SqliteStore::GetMemberRoles(ProjectId project,
     roles.push_back(stmt.ColumnText(0));
   }
   return roles;
+}
+
+Result<Member> SqliteStore::GetMember(ProjectId project, const std::string& user_id) {
+  std::lock_guard lock(mu_);
+  DISYNC_ASSIGN_OR_RETURN(
+      Statement stmt,
+      Statement::Prepare(db_,
+                         "SELECT pu.user_id, u.name, pu.created_ms FROM project_users pu JOIN "
+                         "users u ON u.id = pu.user_id WHERE pu.project_id = ? AND pu.user_id = ?"));
+  stmt.BindInt(1, project.value()).BindText(2, user_id);
+  DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return Error::NotFound("user " + user_id + " is not a member");
+  Member m{stmt.ColumnText(0), stmt.ColumnText(1), {}, FromUnixMillis(stmt.ColumnInt(2))};
+  DISYNC_ASSIGN_OR_RETURN(m.roles, MemberRolesLocked(project, user_id));
+  return m;
+}
+
+Result<MemberPage> SqliteStore::ListMembers(ProjectId project, int32_t page_number,
+                                            int32_t page_size) {
+  if (page_number < 1 || page_size < 1) return Error::InvalidArgument("bad page");
+  std::lock_guard lock(mu_);
+  return InTransaction(db_, TransactionMode::kRead, [&]() -> Result<MemberPage> {
+    MemberPage page;
+    DISYNC_ASSIGN_OR_RETURN(
+        Statement count,
+        Statement::Prepare(db_, "SELECT COUNT(*) FROM project_users WHERE project_id = ?"));
+    count.BindInt(1, project.value());
+    DISYNC_RETURN_IF_ERROR(count.Step());
+    page.total_count = count.ColumnInt(0);
+    DISYNC_ASSIGN_OR_RETURN(
+        Statement stmt,
+        Statement::Prepare(db_,
+                           "SELECT pu.user_id, u.name, pu.created_ms FROM project_users pu JOIN "
+                           "users u ON u.id = pu.user_id WHERE pu.project_id = ? "
+                           "ORDER BY pu.created_ms, pu.user_id LIMIT ? OFFSET ?"));
+    stmt.BindInt(1, project.value())
+        .BindInt(2, page_size)
+        .BindInt(3, static_cast<int64_t>(page_number - 1) * page_size);
+    for (;;) {
+      DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      page.members.push_back(
+          {stmt.ColumnText(0), stmt.ColumnText(1), {}, FromUnixMillis(stmt.ColumnInt(2))});
+    }
+    for (auto& m : page.members) {
+      DISYNC_ASSIGN_OR_RETURN(m.roles, MemberRolesLocked(project, m.user_id));
+    }
+    return page;
+  });
+}
+
+Result<std::vector<ProjectId>> SqliteStore::ListMemberProjects(const std::string& user_id) {
+  std::lock_guard lock(mu_);
+  DISYNC_ASSIGN_OR_RETURN(
+      Statement stmt,
+      Statement::Prepare(db_,
+                         "SELECT pu.project_id FROM project_users pu JOIN projects p ON "
+                         "p.id = pu.project_id WHERE pu.user_id = ? AND p.status <> 1 "
+                         "ORDER BY pu.project_id"));
+  stmt.BindText(1, user_id);
+  std::vector<ProjectId> out;
+  for (;;) {
+    DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    out.emplace_back(stmt.ColumnInt(0));
+  }
+  return out;
+}
+
+// ---- resource groups ----
+
+namespace {
+
+ResourceGroup ReadResourceGroup(const Statement& row) {
+  return {row.ColumnInt(0), row.ColumnText(1), row.ColumnText(2), FromUnixMillis(row.ColumnInt(3))};
+}
+
+}  // namespace
+
+Result<ResourceGroup> SqliteStore::CreateResourceGroup(const ResourceGroup& group) {
+  std::lock_guard lock(mu_);
+  return InTransaction(db_, TransactionMode::kWrite, [&]() -> Result<ResourceGroup> {
+    DISYNC_ASSIGN_OR_RETURN(
+        Statement stmt,
+        Statement::Prepare(db_,
+                           "INSERT INTO resource_groups (identifier, name, created_ms) "
+                           "VALUES (?, ?, ?)"));
+    stmt.BindText(1, group.identifier).BindText(2, group.name).BindInt(3, ToUnixMillis(group.created));
+    auto inserted = stmt.Run();
+    if (!inserted.ok() && inserted.error().code() == ErrorCode::kAlreadyExists) {
+      return Error::AlreadyExists("resource group " + group.identifier + " exists");
+    }
+    DISYNC_RETURN_IF_ERROR(inserted);
+    ResourceGroup created = group;
+    created.id = sqlite3_last_insert_rowid(db_);
+    created.created = FromUnixMillis(ToUnixMillis(group.created));
+    return created;
+  });
+}
+
+Result<ResourceGroup> SqliteStore::GetResourceGroup(const std::string& identifier) {
+  std::lock_guard lock(mu_);
+  DISYNC_ASSIGN_OR_RETURN(
+      Statement stmt,
+      Statement::Prepare(db_,
+                         "SELECT id, identifier, name, created_ms FROM resource_groups WHERE "
+                         "identifier = ?"));
+  stmt.BindText(1, identifier);
+  DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return Error::NotFound("resource group " + identifier + " not found");
+  return ReadResourceGroup(stmt);
+}
+
+Result<std::vector<ResourceGroup>> SqliteStore::ListResourceGroups(const std::string& keyword) {
+  std::lock_guard lock(mu_);
+  DISYNC_ASSIGN_OR_RETURN(
+      Statement stmt,
+      Statement::Prepare(db_,
+                         "SELECT id, identifier, name, created_ms FROM resource_groups WHERE "
+                         "? = '' OR instr(identifier, ?) > 0 OR instr(name, ?) > 0 ORDER BY id"));
+  stmt.BindText(1, keyword).BindText(2, keyword).BindText(3, keyword);
+  std::vector<ResourceGroup> out;
+  for (;;) {
+    DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    out.push_back(ReadResourceGroup(stmt));
+  }
+  return out;
+}
+
+// ---- data sources ----
+
+namespace {
+
+constexpr std::string_view kDataSourceColumns =
+    "id, project_id, name, type, sub_type, env_type, content_sealed, description, status, "
+    "operator_user_id, created_ms, modified_ms";
+
+// A data_sources row; `content` still holds the sealed text.
+DataSource ReadDataSourceRow(const Statement& row) {
+  DataSource ds;
+  ds.id = DataSourceId(row.ColumnInt(0));
+  ds.project = ProjectId(row.ColumnInt(1));
+  ds.name = row.ColumnText(2);
+  ds.type = row.ColumnText(3);
+  ds.sub_type = row.ColumnText(4);
+  ds.env_type = static_cast<int32_t>(row.ColumnInt(5));
+  ds.content = row.ColumnText(6);
+  ds.description = row.ColumnText(7);
+  ds.status = static_cast<int32_t>(row.ColumnInt(8));
+  ds.operator_user_id = row.ColumnText(9);
+  ds.created = FromUnixMillis(row.ColumnInt(10));
+  ds.modified = FromUnixMillis(row.ColumnInt(11));
+  return ds;
+}
+
+}  // namespace
+
+Result<DataSource> SqliteStore::OpenDataSource(DataSource ds) const {
+  DISYNC_ASSIGN_OR_RETURN(ds.content, OpenSecret(ds.content, "data source " + ds.name));
+  return ds;
+}
+
+Result<DataSource> SqliteStore::GetDataSourceLocked(DataSourceId id) {
+  DISYNC_ASSIGN_OR_RETURN(
+      Statement stmt,
+      Statement::Prepare(db_, "SELECT " + std::string(kDataSourceColumns) +
+                                  " FROM data_sources WHERE id = ?"));
+  stmt.BindInt(1, id.value());
+  DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return Error::NotFound("data source " + std::to_string(id.value()) + " not found");
+  return OpenDataSource(ReadDataSourceRow(stmt));
+}
+
+Result<DataSource> SqliteStore::CreateDataSource(const DataSource& data_source) {
+  DISYNC_ASSIGN_OR_RETURN(std::string sealed, SealSecret(data_source.content));
+  std::lock_guard lock(mu_);
+  return InTransaction(db_, TransactionMode::kWrite, [&]() -> Result<DataSource> {
+    DISYNC_ASSIGN_OR_RETURN(
+        Statement stmt,
+        Statement::Prepare(db_,
+                           "INSERT INTO data_sources (project_id, name, type, sub_type, env_type, "
+                           "content_sealed, description, status, operator_user_id, created_ms, "
+                           "modified_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    stmt.BindInt(1, data_source.project.value())
+        .BindText(2, data_source.name)
+        .BindText(3, data_source.type)
+        .BindText(4, data_source.sub_type)
+        .BindInt(5, data_source.env_type)
+        .BindText(6, sealed)
+        .BindText(7, data_source.description)
+        .BindInt(8, data_source.status)
+        .BindText(9, data_source.operator_user_id)
+        .BindInt(10, ToUnixMillis(data_source.created))
+        .BindInt(11, ToUnixMillis(data_source.modified));
+    auto inserted = stmt.Run();
+    if (!inserted.ok() && inserted.error().code() == ErrorCode::kAlreadyExists) {
+      return Error::AlreadyExists("data source " + data_source.name + " exists");
+    }
+    DISYNC_RETURN_IF_ERROR(inserted);
+    return GetDataSourceLocked(DataSourceId(sqlite3_last_insert_rowid(db_)));
+  });
+}
+
+Result<DataSource> SqliteStore::GetDataSource(DataSourceId id) {
+  std::lock_guard lock(mu_);
+  return GetDataSourceLocked(id);
+}
+
+Result<DataSource> SqliteStore::GetDataSourceByName(ProjectId project, int32_t env_type,
+                                                    const std::string& name) {
+  std::lock_guard lock(mu_);
+  DISYNC_ASSIGN_OR_RETURN(
+      Statement stmt,
+      Statement::Prepare(db_, "SELECT " + std::string(kDataSourceColumns) +
+                                  " FROM data_sources WHERE project_id = ? AND env_type = ? AND "
+                                  "name = ?"));
+  stmt.BindInt(1, project.value()).BindInt(2, env_type).BindText(3, name);
+  DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return Error::NotFound("data source " + name + " not found");
+  return OpenDataSource(ReadDataSourceRow(stmt));
+}
+
+Result<DataSourcePage> SqliteStore::ListDataSources(const ListDataSourcesQuery& q) {
+  if (q.page_number < 1 || q.page_size < 1) return Error::InvalidArgument("bad page");
+  std::lock_guard lock(mu_);
+  return InTransaction(db_, TransactionMode::kRead, [&]() -> Result<DataSourcePage> {
+    const std::string where =
+        " FROM data_sources WHERE project_id = ? AND (? = '' OR instr(name, ?) > 0) AND "
+        "(? = '' OR type = ?) AND (? = '' OR sub_type = ?) AND (? < 0 OR env_type = ?) AND "
+        "(? < 0 OR status = ?)";
+    auto bind = [&](Statement& s) {
+      s.BindInt(1, q.project.value())
+          .BindText(2, q.name)
+          .BindText(3, q.name)
+          .BindText(4, q.type)
+          .BindText(5, q.type)
+          .BindText(6, q.sub_type)
+          .BindText(7, q.sub_type)
+          .BindInt(8, q.env_type.value_or(-1))
+          .BindInt(9, q.env_type.value_or(-1))
+          .BindInt(10, q.status.value_or(-1))
+          .BindInt(11, q.status.value_or(-1));
+    };
+    DataSourcePage page;
+    DISYNC_ASSIGN_OR_RETURN(Statement count, Statement::Prepare(db_, "SELECT COUNT(*)" + where));
+    bind(count);
+    DISYNC_RETURN_IF_ERROR(count.Step());
+    page.total_count = count.ColumnInt(0);
+    DISYNC_ASSIGN_OR_RETURN(
+        Statement stmt,
+        Statement::Prepare(db_, "SELECT " + std::string(kDataSourceColumns) + where +
+                                    " ORDER BY id LIMIT ? OFFSET ?"));
+    bind(stmt);
+    stmt.BindInt(12, q.page_size).BindInt(13, static_cast<int64_t>(q.page_number - 1) * q.page_size);
+    for (;;) {
+      DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      DISYNC_ASSIGN_OR_RETURN(DataSource ds, OpenDataSource(ReadDataSourceRow(stmt)));
+      page.data_sources.push_back(std::move(ds));
+    }
+    return page;
+  });
+}
+
+Result<DataSource> SqliteStore::UpdateDataSource(const DataSource& data_source) {
+  DISYNC_ASSIGN_OR_RETURN(std::string sealed, SealSecret(data_source.content));
+  std::lock_guard lock(mu_);
+  return InTransaction(db_, TransactionMode::kWrite, [&]() -> Result<DataSource> {
+    DISYNC_ASSIGN_OR_RETURN(
+        Statement stmt,
+        Statement::Prepare(db_,
+                           "UPDATE data_sources SET content_sealed = ?, description = ?, "
+                           "env_type = ?, status = ?, operator_user_id = ?, modified_ms = ? "
+                           "WHERE id = ?"));
+    stmt.BindText(1, sealed)
+        .BindText(2, data_source.description)
+        .BindInt(3, data_source.env_type)
+        .BindInt(4, data_source.status)
+        .BindText(5, data_source.operator_user_id)
+        .BindInt(6, ToUnixMillis(data_source.modified))
+        .BindInt(7, data_source.id.value());
+    auto updated = stmt.Run();
+    if (!updated.ok() && updated.error().code() == ErrorCode::kAlreadyExists) {
+      return Error::AlreadyExists("data source " + data_source.name + " exists there");
+    }
+    DISYNC_RETURN_IF_ERROR(updated);
+    if (sqlite3_changes(db_) == 0) {
+      return Error::NotFound("data source " + std::to_string(data_source.id.value()) +
+                             " not found");
+    }
+    return GetDataSourceLocked(data_source.id);
+  });
+}
+
+Status SqliteStore::DeleteDataSource(DataSourceId id) {
+  std::lock_guard lock(mu_);
+  return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
+    DISYNC_ASSIGN_OR_RETURN(Statement stmt,
+                            Statement::Prepare(db_, "DELETE FROM data_sources WHERE id = ?"));
+    stmt.BindInt(1, id.value());
+    DISYNC_RETURN_IF_ERROR(stmt.Run());
+    if (sqlite3_changes(db_) == 0) {
+      return Error::NotFound("data source " + std::to_string(id.value()) + " not found");
+    }
+    return OkStatus();
+  });
 }
 
 // ---- small server state ----

@@ -50,10 +50,30 @@ class SqliteStore final : public MetadataStore {
   Result<Project> GetProjectByIdentifier(const std::string& identifier) override;
   Result<ProjectPage> ListProjects(const ListProjectsQuery& query) override;
 
+  Status AddMember(ProjectId project, const std::string& user_id) override;
   Status AddMemberRole(ProjectId project, const std::string& user_id,
                        const std::string& role_code) override;
+  Status RemoveMemberRole(ProjectId project, const std::string& user_id,
+                          const std::string& role_code) override;
+  Status RemoveMember(ProjectId project, const std::string& user_id) override;
   Result<std::vector<std::string>> GetMemberRoles(ProjectId project,
                                                   const std::string& user_id) override;
+  Result<Member> GetMember(ProjectId project, const std::string& user_id) override;
+  Result<MemberPage> ListMembers(ProjectId project, int32_t page_number,
+                                 int32_t page_size) override;
+  Result<std::vector<ProjectId>> ListMemberProjects(const std::string& user_id) override;
+
+  Result<ResourceGroup> CreateResourceGroup(const ResourceGroup& group) override;
+  Result<ResourceGroup> GetResourceGroup(const std::string& identifier) override;
+  Result<std::vector<ResourceGroup>> ListResourceGroups(const std::string& keyword) override;
+
+  Result<DataSource> CreateDataSource(const DataSource& data_source) override;
+  Result<DataSource> GetDataSource(DataSourceId id) override;
+  Result<DataSource> GetDataSourceByName(ProjectId project, int32_t env_type,
+                                         const std::string& name) override;
+  Result<DataSourcePage> ListDataSources(const ListDataSourcesQuery& query) override;
+  Result<DataSource> UpdateDataSource(const DataSource& data_source) override;
+  Status DeleteDataSource(DataSourceId id) override;
 
   Status PutUser(const User& user) override;
   Result<User> GetUser(const std::string& user_id) override;
@@ -78,6 +98,13 @@ class SqliteStore final : public MetadataStore {
   // Seals every access_keys.secret still in plaintext, in one transaction,
   // then scrubs the stale plaintext copies from the file and the WAL.
   Status ResealLocked();
+  // kNotFound naming whichever of the two is unknown.
+  Status RequireProjectAndUserLocked(ProjectId project, const std::string& user_id);
+  Result<std::vector<std::string>> MemberRolesLocked(ProjectId project,
+                                                     const std::string& user_id);
+  Result<DataSource> GetDataSourceLocked(DataSourceId id);
+  // Opens the sealed `content` of a row read from data_sources.
+  Result<DataSource> OpenDataSource(DataSource ds) const;
 
   // The one way in and out of a secret column (access_keys.secret, and the
   // data source contents to come). `what` names the record in the error

@@ -118,10 +118,48 @@ function requireClients() {
   }
 }
 
+const VERSION = '2020-05-18';
+
+// One way to call disyncd through a real client, whatever the flavour:
+//   pop-get / pop-post  @alicloud/pop-core (signature v1)
+//   oa3 / oa1           @alicloud/openapi-client (ACS3 / signature v1)
+// Resolves to { ok, status, body, code } and never throws for API errors.
+function makeCaller(flavour, endpoint, key) {
+  const { RPCClient, OpenApi } = requireClients();
+  const url = new URL(endpoint);
+  if (flavour === 'pop-get' || flavour === 'pop-post') {
+    const client = new RPCClient({ endpoint, apiVersion: VERSION, accessKeyId: key.id, accessKeySecret: key.secret },
+      true /* verbose: also return the HTTP exchange */);
+    const method = flavour === 'pop-get' ? 'GET' : 'POST';
+    return async (action, params) => {
+      try {
+        const [body, entry] = await client.request(action, params, { method, formatParams: false, timeout: 30000 });
+        return { ok: true, status: entry.response.statusCode, body };
+      } catch (e) {
+        return { ok: false, status: e.entry && e.entry.response && e.entry.response.statusCode, code: e.code, body: e.data };
+      }
+    };
+  }
+  const client = new OpenApi.default(new OpenApi.Config({
+    accessKeyId: key.id, accessKeySecret: key.secret, endpoint: url.host, protocol: 'http',
+    signatureAlgorithm: flavour === 'oa1' ? 'v2' : undefined, readTimeout: 30000, connectTimeout: 5000,
+  }));
+  return async (action, params, method = 'POST') => {
+    const p = new OpenApi.Params({ action, version: VERSION, protocol: 'HTTP', pathname: '/', method,
+      authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json' });
+    try {
+      const res = await client.callApi(p, new OpenApi.OpenApiRequest({ query: params }), {});
+      return { ok: true, status: res.statusCode, body: res.body };
+    } catch (e) {
+      return { ok: false, status: e.statusCode, code: e.code, body: e.data };
+    }
+  };
+}
+
 function parseArgs(argv) {
   const out = {};
   for (let i = 0; i < argv.length; i += 2) out[argv[i].replace(/^--/, '')] = argv[i + 1];
   return out;
 }
 
-module.exports = { Disyncd, Checks, assert, requireClients, randomKey, parseArgs };
+module.exports = { Disyncd, Checks, assert, requireClients, randomKey, parseArgs, makeCaller };

@@ -64,7 +64,8 @@ class DispatcherTest : public ::testing::Test {
     router_.Register({.action = "Throws"}, [](const ApiRequest&) -> Result<Json> {
       throw std::runtime_error("boom at /secret/path");
     });
-    dispatcher_ = std::make_unique<Dispatcher>(router_, creds_, replay_, inline_, metrics_);
+    dispatcher_ =
+        std::make_unique<Dispatcher>(router_, creds_, nullptr, replay_, inline_, metrics_);
   }
 
   SignOptions Opts(std::string action = "ListProjects") {
