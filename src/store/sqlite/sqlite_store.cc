@@ -14,8 +14,16 @@
 #include "common/logging.h"
 #include "common/time_format.h"
 #include "store/migrations.h"
+#include "store/sqlite/statement.h"
 
 namespace disync::store {
+
+using sqlite_internal::Exec;
+using sqlite_internal::InTransaction;
+using sqlite_internal::SqliteError;
+using sqlite_internal::Statement;
+using sqlite_internal::TransactionMode;
+
 namespace {
 
 // Long enough for an offline admin command's short transaction to finish.
@@ -30,129 +38,6 @@ constexpr int64_t kProjectStatusDeleted = 1;
 // access_keys.status values.
 constexpr int64_t kAccessKeyEnabled = 1;
 constexpr int64_t kAccessKeyDisabled = 0;
-
-// Maps a failed sqlite call to an Error. `rc` is the (extended) result code;
-// the message of `db` must still be the one of that call.
-Error SqliteError(sqlite3* db, int rc, std::string_view what) {
-  std::string message(what);
-  message += ": ";
-  message += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  switch (rc & 0xff) {
-    case SQLITE_CONSTRAINT:
-      if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-        return Error::AlreadyExists(std::move(message));
-      }
-      break;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return Error::Unavailable(std::move(message));
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return Error(ErrorCode::kCorruption, std::move(message));
-    default:
-      break;
-  }
-  return Error::Internal(std::move(message));
-}
-
-// Runs constant SQL (PRAGMAs, transaction control, compiled-in migrations).
-// Never used with user values: those go through Statement's bind calls.
-Status Exec(sqlite3* db, const char* sql, std::string_view what) {
-  int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) return SqliteError(db, rc, what);
-  return OkStatus();
-}
-
-// One prepared statement. Bind errors are remembered and reported by Step,
-// so that call sites read as a list of binds followed by one check.
-// Thread-compatible; used under SqliteStore::mu_.
-class Statement {
- public:
-  static Result<Statement> Prepare(sqlite3* db, std::string_view sql) {
-    sqlite3_stmt* stmt = nullptr;
-    int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
-    if (rc != SQLITE_OK) return SqliteError(db, rc, "prepare");
-    return Statement(db, stmt);
-  }
-
-  Statement(Statement&& other) noexcept
-      : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)), bind_rc_(other.bind_rc_) {}
-  Statement& operator=(Statement&&) = delete;
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  ~Statement() { sqlite3_finalize(stmt_); }
-
-  // Parameters are numbered from 1, as in sqlite.
-  Statement& BindInt(int index, int64_t value) {
-    Remember(sqlite3_bind_int64(stmt_, index, value));
-    return *this;
-  }
-  Statement& BindText(int index, std::string_view value) {
-    Remember(sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
-                                 SQLITE_UTF8));
-    return *this;
-  }
-
-  // True when a row is available, false when the statement is done.
-  Result<bool> Step() {
-    if (bind_rc_ != SQLITE_OK) return SqliteError(db_, bind_rc_, "bind");
-    int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    return SqliteError(db_, rc, "step");
-  }
-
-  // Steps a statement that returns no row (INSERT, UPDATE, DELETE).
-  Status Run() {
-    DISYNC_ASSIGN_OR_RETURN(bool row, Step());
-    (void)row;
-    return OkStatus();
-  }
-
-  int64_t ColumnInt(int index) const { return sqlite3_column_int64(stmt_, index); }
-  std::string ColumnText(int index) const {
-    const unsigned char* text = sqlite3_column_text(stmt_, index);
-    if (text == nullptr) return {};
-    return std::string(reinterpret_cast<const char*>(text),
-                       static_cast<size_t>(sqlite3_column_bytes(stmt_, index)));
-  }
-
- private:
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
-
-  void Remember(int rc) {
-    if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
-  }
-
-  sqlite3* db_;
-  sqlite3_stmt* stmt_;
-  int bind_rc_ = SQLITE_OK;
-};
-
-enum class TransactionMode { kRead, kWrite };
-
-// Runs `body` (returning a Result or Status) between BEGIN and COMMIT and
-// rolls back when it fails. Writes take the write lock up front (IMMEDIATE)
-// so that a concurrent writer shows up as a busy wait at BEGIN, never as a
-// failed upgrade in the middle of the body.
-template <typename Body>
-auto InTransaction(sqlite3* db, TransactionMode mode, Body&& body) -> decltype(body()) {
-  DISYNC_RETURN_IF_ERROR(
-      Exec(db, mode == TransactionMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED", "begin"));
-  auto result = body();
-  Status committed = result.ok() ? Exec(db, "COMMIT", "commit") : OkStatus();
-  if (result.ok() && committed.ok()) return result;
-  // A failed statement may already have ended the transaction.
-  if (sqlite3_get_autocommit(db) == 0) {
-    int rc = sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-    if (rc != SQLITE_OK) {
-      logging::Log(logging::Level::kError, "store rollback failed",
-                   {{"error", sqlite3_errmsg(db)}});
-    }
-  }
-  if (!result.ok()) return result;
-  return std::move(committed).error();
-}
 
 // SELECT list matching ReadProject.
 constexpr std::string_view kProjectColumns =

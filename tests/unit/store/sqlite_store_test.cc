@@ -146,12 +146,16 @@ class SqliteStoreTest : public ::testing::Test {
   const iam::SecretBox sealer_{kTestKey};
 };
 
+// Every migration in src/store/migrations, in order.
+constexpr int kLatestVersion = 2;
+constexpr const char* kAppliedVersions = "1:init,2:objects";
+
 TEST_F(SqliteStoreTest, OpenMigratesANewFile) {
   auto store = OpenOrDie();
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(store->schema_version(), 1);
+  EXPECT_EQ(store->schema_version(), kLatestVersion);
   EXPECT_EQ(QueryRaw(db_path_, "SELECT group_concat(version || ':' || name) FROM schema_version"),
-            "1:init");
+            kAppliedVersions);
   // WAL is a property of the file: what lets the admin command write beside us.
   EXPECT_EQ(QueryRaw(db_path_, "PRAGMA journal_mode"), "wal");
 }
@@ -161,8 +165,9 @@ TEST_F(SqliteStoreTest, ReopenDoesNotMigrateAgain) {
   // A second run of 0001 would fail on CREATE TABLE projects.
   auto again = OpenOrDie();
   ASSERT_NE(again, nullptr);
-  EXPECT_EQ(again->schema_version(), 1);
-  EXPECT_EQ(QueryRaw(db_path_, "SELECT count(*) FROM schema_version"), "1");
+  EXPECT_EQ(again->schema_version(), kLatestVersion);
+  EXPECT_EQ(QueryRaw(db_path_, "SELECT count(*) FROM schema_version"),
+            std::to_string(kLatestVersion));
 }
 
 TEST_F(SqliteStoreTest, DataSurvivesCloseAndReopen) {
@@ -574,7 +579,7 @@ TEST_F(SqliteStoreTest, SecondStoreOnTheSameFileWritesWhileTheFirstIsOpen) {
   // The offline admin command opens the same file while the server runs.
   auto admin = OpenOrDie();
   ASSERT_NE(admin, nullptr);
-  EXPECT_EQ(admin->schema_version(), 1);
+  EXPECT_EQ(admin->schema_version(), kLatestVersion);
   Project from_admin = CreateOrDie(*admin, MakeProject("from_admin"));
   EXPECT_EQ(from_admin.id.value(), 10001);
   ASSERT_TRUE(admin->CreateAccessKey({"LTAI-A", "s", "u-1", AccessKeyStatus::kEnabled, kT0}).ok());
@@ -766,11 +771,12 @@ TEST_F(SqliteStoreTest, PlaintextSecretsOfAnOlderStoreAreResealedAtOpen) {
 TEST_F(SqliteStoreTest, NewerSchemaIsCorruption) {
   ASSERT_NE(OpenOrDie(), nullptr);
   ExecRaw(db_path_,
-          "INSERT INTO schema_version (version, name, applied_ms) VALUES (7, 'future', 0)");
+          "INSERT INTO schema_version (version, name, applied_ms) VALUES (99, 'future', 0)");
   auto store = TryOpen();
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.error().code(), ErrorCode::kCorruption);
-  EXPECT_EQ(store.error().message(), "store schema version 7 is newer than this binary (1)");
+  EXPECT_EQ(store.error().message(), "store schema version 99 is newer than this binary (" +
+                                         std::to_string(kLatestVersion) + ")");
 }
 
 TEST_F(SqliteStoreTest, FileThatIsNotADatabaseIsCorruption) {
