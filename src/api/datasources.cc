@@ -2,14 +2,19 @@
 
 #include <set>
 
-#include "api/datasource_content.h"
 #include "api/workspaces.h"
 #include "common/time_format.h"
+#include "connectors/datasource_content.h"
 #include "connectors/introspector.h"
 
 namespace disync::api {
 namespace {
 
+using connectors::ConnectionFor;
+using connectors::ContentProblem;
+using connectors::MaskSecrets;
+using connectors::MergeMaskedSecrets;
+using connectors::ValidateContent;
 using openapi::ApiRequest;
 using openapi::AuthLevel;
 using openapi::Capability;

@@ -1,9 +1,9 @@
-#include "api/datasource_content.h"
+#include "connectors/datasource_content.h"
 
 #include <algorithm>
 #include <charconv>
 
-namespace disync::api {
+namespace disync::connectors {
 namespace {
 
 using Json = nlohmann::ordered_json;
@@ -65,7 +65,7 @@ void CheckJdbc(const Json& content, std::string_view scheme, std::vector<Content
   if (url != content.end() && url->is_string() && !url->get_ref<const std::string&>().empty()) {
     const std::string& text = url->get_ref<const std::string&>();
     std::string prefix = "jdbc:" + std::string(scheme) + "://";
-    auto parsed = connectors::ParseJdbcUrl(text);
+    auto parsed = ParseJdbcUrl(text);
     if (text.rfind(prefix, 0) != 0 || !parsed.ok()) {
       problems->push_back({"/jdbcUrl", "expected " + prefix + "HOST[:PORT][/DATABASE]" +
                                            (parsed.ok() ? "" : " (" + parsed.error().message() + ")")});
@@ -208,13 +208,13 @@ Json MergeMaskedSecrets(const Json& updated, const Json& previous) {
   return out;
 }
 
-Result<connectors::ConnectionConfig> ConnectionFor(std::string_view type, const Json& content) {
+Result<ConnectionConfig> ConnectionFor(std::string_view type, const Json& content) {
   if (type != "mysql" && type != "postgresql" && type != "holo") {
     return Error::InvalidArgument("disync cannot connect to data sources of type \"" +
                                   std::string(type) + "\"");
   }
-  DISYNC_ASSIGN_OR_RETURN(connectors::ConnectionConfig config,
-                          connectors::ParseJdbcUrl(content.value("jdbcUrl", "")));
+  DISYNC_ASSIGN_OR_RETURN(ConnectionConfig config,
+                          ParseJdbcUrl(content.value("jdbcUrl", "")));
   config.user = content.value("username", "");
   config.password = content.value("password", "");
   return config;
@@ -230,4 +230,4 @@ Error ContentError(const std::vector<ContentProblem>& problems) {
   return {ErrorCode::kInvalidParam, std::move(message)};
 }
 
-}  // namespace disync::api
+}  // namespace disync::connectors

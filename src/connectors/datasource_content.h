@@ -2,8 +2,8 @@
 // and the "***" merge of updates, and the connection settings of the types
 // disync can reach (mysql; postgresql and holo over libpq).
 // Pure functions; thread-safe.
-#ifndef DISYNC_API_DATASOURCE_CONTENT_H_
-#define DISYNC_API_DATASOURCE_CONTENT_H_
+#ifndef DISYNC_CONNECTORS_DATASOURCE_CONTENT_H_
+#define DISYNC_CONNECTORS_DATASOURCE_CONTENT_H_
 
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -14,7 +14,7 @@
 #include "common/result.h"
 #include "connectors/connection_config.h"
 
-namespace disync::api {
+namespace disync::connectors {
 
 // One problem of a Content, with its JSON Pointer inside the Content.
 struct ContentProblem {
@@ -41,12 +41,12 @@ nlohmann::ordered_json MergeMaskedSecrets(const nlohmann::ordered_json& updated,
 
 // For mysql, postgresql and holo: where to connect. kInvalidArgument for
 // other types.
-Result<connectors::ConnectionConfig> ConnectionFor(std::string_view type,
+Result<ConnectionConfig> ConnectionFor(std::string_view type,
                                                    const nlohmann::ordered_json& content);
 
 // "Content is invalid: /a: ...; /b: ..." as an Invalid.Param error.
 Error ContentError(const std::vector<ContentProblem>& problems);
 
-}  // namespace disync::api
+}  // namespace disync::connectors
 
-#endif  // DISYNC_API_DATASOURCE_CONTENT_H_
+#endif  // DISYNC_CONNECTORS_DATASOURCE_CONTENT_H_
