@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "api/async_config.h"
 #include "api/datasources.h"
 #include "api/identities.h"
 #include "api/workspaces.h"
@@ -18,6 +19,8 @@
 #include "iam/authorizer.h"
 #include "iam/credentials.h"
 #include "iam/root.h"
+#include "jobs/generation_runner.h"
+#include "jobs/worker_pool.h"
 #include "iam/secret_box.h"
 #include "openapi/dispatcher.h"
 #include "openapi/metrics.h"
@@ -180,6 +183,20 @@ int RunServer(const AppOptions& options) {
   api::RegisterIdentityRoutes(router, *store, clock);
   api::RegisterDataSourceRoutes(router, *store, clock);
 
+  // Generation processes: interrupted ones go back in the queue, and the
+  // workers run them off the I/O threads.
+  auto requeued = store->RequeueRunningProcesses();
+  if (!requeued.ok()) return Fail("cannot requeue processes", requeued.error());
+  if (*requeued > 0) {
+    logging::Info("requeued interrupted generation processes", {{"count", std::to_string(*requeued)}});
+  }
+  jobs::GenerationRunner runner(*store, jobs::GenerationOptions{});
+  jobs::WorkerPoolOptions worker_options;
+  worker_options.threads = options.generation_threads;
+  jobs::WorkerPool workers(*store, runner, clock, worker_options);
+  api::RegisterAsyncConfigRoutes(router, *store, [&workers] { workers.Notify(); });
+  workers.Start();
+
   iam::StoreCredentialSource credentials(*store);
   openapi::Metrics metrics;
   ThreadPool blocking(options.worker_threads);
@@ -210,6 +227,7 @@ int RunServer(const AppOptions& options) {
 
   (*server)->Shutdown();  // no new requests; those in flight are answered
   blocking.Stop();
+  workers.Stop();  // a process cut short here is requeued at the next start
   heartbeat.Stop();
   if (auto s = SaveReplayGuard(*store, replay, clock); !s.ok()) {
     return Fail("cannot save the nonce set", s.error());

@@ -22,6 +22,7 @@ struct AppOptions {
   std::string data_dir = "./var";
   int io_threads = 2;
   int worker_threads = 4;
+  int generation_threads = 2;
   size_t max_body_bytes = 8 * 1024 * 1024;
   int read_timeout_ms = 30000;
 };

@@ -35,6 +35,10 @@ int main(int argc, char** argv) {
   app.add_option("--workers", options.worker_threads, "Threads for store and other blocking work")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
+  app.add_option("--generation-threads", options.generation_threads,
+                 "Workers that run generation processes")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   app.add_option("--max-body-bytes", options.max_body_bytes, "Largest request body accepted")
       ->check(CLI::Range(size_t{1024}, size_t{1} << 31))
       ->capture_default_str();

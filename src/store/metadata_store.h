@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"
@@ -88,6 +89,37 @@ class MetadataStore {
   virtual Status SetAccessKeyStatus(const std::string& access_key_id,
                                     AccessKeyStatus status) = 0;
   virtual Status DeleteAccessKey(const std::string& access_key_id) = 0;
+
+  // ---- async generation processes (the durable queue) ----
+  // Stores a queued process. With a token: a token seen before with the same
+  // request hash returns that process (replayed); with another hash it is
+  // kAlreadyExists. Token and process are written in one transaction.
+  virtual Result<EnqueueOutcome> EnqueueProcess(const NewProcess& process,
+                                                const std::optional<ClientTokenKey>& token) = 0;
+  // The request hash and result id a token was first used with, if it was.
+  virtual Result<std::optional<std::pair<std::string, int64_t>>> FindClientToken(
+      const std::string& scope, const std::string& token) = 0;
+  // kNotFound when absent.
+  virtual Result<Process> GetProcess(ProcessId id) = 0;
+  // Takes the oldest process that is queued, or running under a lease that
+  // expired before `now`: marks it running for `owner` until `lease_until`.
+  virtual Result<std::optional<Process>> ClaimProcess(const std::string& owner, TimePoint now,
+                                                      TimePoint lease_until) = 0;
+  // Progress of a claimed process, renewing the lease. kNotFound when the
+  // process is no longer running for `owner` (its lease was lost).
+  virtual Status UpdateProcessProgress(ProcessId id, const std::string& owner, int64_t done,
+                                       int64_t total, const std::string& message,
+                                       TimePoint lease_until) = 0;
+  // Ends a claimed process with success (and its TaskContent) or failure.
+  virtual Status FinishProcess(ProcessId id, const std::string& owner, ProcessStatus status,
+                               const std::string& message, const std::string& task_content) = 0;
+  // Puts every running process back in the queue (a single node restarting:
+  // nothing else can be running them). Returns how many.
+  virtual Result<int64_t> RequeueRunningProcesses() = 0;
+
+  // ---- sync tasks ----
+  // Whether a task file of the workspace has this name.
+  virtual Result<bool> TaskNameExists(ProjectId project, const std::string& name) = 0;
 
   // ---- small server state (nonce heartbeat, ...) ----
   virtual Result<std::optional<std::string>> GetMeta(const std::string& key) = 0;

@@ -138,6 +138,52 @@ struct DataSourcePage {
   int64_t total_count = 0;
 };
 
+// ---- async generation processes ----
+
+enum class ProcessStatus { kQueued, kRunning, kSuccess, kFail };
+std::string_view ToString(ProcessStatus status);
+std::optional<ProcessStatus> ParseProcessStatus(std::string_view text);
+
+struct Process {
+  ProcessId id;
+  ProjectId project;
+  std::string task_type;  // DI_REALTIME | DI_SOLUTION
+  std::string kind;       // create | update
+  FileId task_id;         // for updates
+  std::string task_param;
+  std::string caller_user_id;
+  ProcessStatus status = ProcessStatus::kQueued;
+  std::string message;    // progress while running; the cause of a failure
+  int64_t done = 0;       // tables discovered
+  int64_t total = 0;      // tables to discover
+  std::string task_content;
+  int32_t attempts = 0;
+  TimePoint created;
+  TimePoint updated;
+};
+
+struct NewProcess {
+  ProjectId project;
+  std::string task_type;
+  std::string kind = "create";
+  FileId task_id;
+  std::string task_param;
+  std::string caller_user_id;
+};
+
+// An idempotency key: the same (scope, token) with the same request hash
+// returns what the first request produced.
+struct ClientTokenKey {
+  std::string scope;  // caller + workspace + action
+  std::string token;
+  std::string request_hash;
+};
+
+struct EnqueueOutcome {
+  Process process;
+  bool replayed = false;  // the token had been used for this same request
+};
+
 }  // namespace disync::store
 
 #endif  // DISYNC_STORE_RECORDS_H_

@@ -83,6 +83,22 @@ class SqliteStore final : public MetadataStore {
   Status SetAccessKeyStatus(const std::string& access_key_id, AccessKeyStatus status) override;
   Status DeleteAccessKey(const std::string& access_key_id) override;
 
+  Result<EnqueueOutcome> EnqueueProcess(const NewProcess& process,
+                                        const std::optional<ClientTokenKey>& token) override;
+  Result<std::optional<std::pair<std::string, int64_t>>> FindClientToken(
+      const std::string& scope, const std::string& token) override;
+  Result<Process> GetProcess(ProcessId id) override;
+  Result<std::optional<Process>> ClaimProcess(const std::string& owner, TimePoint now,
+                                              TimePoint lease_until) override;
+  Status UpdateProcessProgress(ProcessId id, const std::string& owner, int64_t done,
+                               int64_t total, const std::string& message,
+                               TimePoint lease_until) override;
+  Status FinishProcess(ProcessId id, const std::string& owner, ProcessStatus status,
+                       const std::string& message, const std::string& task_content) override;
+  Result<int64_t> RequeueRunningProcesses() override;
+
+  Result<bool> TaskNameExists(ProjectId project, const std::string& name) override;
+
   Result<std::optional<std::string>> GetMeta(const std::string& key) override;
   Status PutMeta(const std::string& key, const std::string& value) override;
 
@@ -103,6 +119,7 @@ class SqliteStore final : public MetadataStore {
   Result<std::vector<std::string>> MemberRolesLocked(ProjectId project,
                                                      const std::string& user_id);
   Result<DataSource> GetDataSourceLocked(DataSourceId id);
+  Result<Process> GetProcessLocked(ProcessId id);
   // Opens the sealed `content` of a row read from data_sources.
   Result<DataSource> OpenDataSource(DataSource ds) const;
 

@@ -147,8 +147,8 @@ class SqliteStoreTest : public ::testing::Test {
 };
 
 // Every migration in src/store/migrations, in order.
-constexpr int kLatestVersion = 2;
-constexpr const char* kAppliedVersions = "1:init,2:objects";
+constexpr int kLatestVersion = 3;
+constexpr const char* kAppliedVersions = "1:init,2:objects,3:processes_tasks";
 
 TEST_F(SqliteStoreTest, OpenMigratesANewFile) {
   auto store = OpenOrDie();
@@ -596,6 +596,587 @@ TEST_F(SqliteStoreTest, SecondStoreOnTheSameFileWritesWhileTheFirstIsOpen) {
   EXPECT_EQ(admin->GetAccessKey("LTAI-A")->status, AccessKeyStatus::kDisabled);
 }
 
+// ---- workspace members ----
+
+TEST_F(SqliteStoreTest, AddMemberMakesAMemberWithoutRoles) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  Project project = CreateOrDie(*store, MakeProject("ws"));
+  ASSERT_TRUE(store->PutUser({"u-1", "alice", false, kT0}).ok());
+
+  clock_.Set(kT0 + milliseconds(7));
+  ASSERT_TRUE(store->AddMember(project.id, "u-1").ok());
+  auto member = store->GetMember(project.id, "u-1");
+  ASSERT_TRUE(member.ok()) << member.error().message();
+  EXPECT_EQ(member->user_id, "u-1");
+  EXPECT_EQ(member->user_name, "alice");
+  EXPECT_TRUE(member->roles.empty());
+  EXPECT_EQ(member->joined, kT0 + milliseconds(7));
+
+  struct Case {
+    std::string name;
+    ProjectId project;
+    std::string user;
+    ErrorCode code;
+  };
+  const std::vector<Case> cases = {
+      {"a member already", project.id, "u-1", ErrorCode::kAlreadyExists},
+      {"unknown user", project.id, "nobody", ErrorCode::kNotFound},
+      {"unknown workspace", ProjectId(99999), "u-1", ErrorCode::kNotFound},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    Status s = store->AddMember(c.project, c.user);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error().code(), c.code);
+  }
+  // The failed second join kept the first join time.
+  EXPECT_EQ(store->GetMember(project.id, "u-1")->joined, kT0 + milliseconds(7));
+}
+
+TEST_F(SqliteStoreTest, RolesComeAndGoWhileTheMemberStays) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  Project project = CreateOrDie(*store, MakeProject("ws"));
+  ASSERT_TRUE(store->PutUser({"u-1", "alice", false, kT0}).ok());
+
+  // Granting a role to a non-member makes it a member, joined now.
+  clock_.Set(kT0 + milliseconds(1));
+  ASSERT_TRUE(store->AddMemberRole(project.id, "u-1", "role_project_pe").ok());
+  clock_.Set(kT0 + milliseconds(2));
+  ASSERT_TRUE(store->AddMemberRole(project.id, "u-1", "role_project_admin").ok());
+  auto member = store->GetMember(project.id, "u-1");
+  ASSERT_TRUE(member.ok()) << member.error().message();
+  EXPECT_EQ(member->roles, (std::vector<std::string>{"role_project_admin", "role_project_pe"}));
+  EXPECT_EQ(member->joined, kT0 + milliseconds(1));
+
+  ASSERT_TRUE(store->RemoveMemberRole(project.id, "u-1", "role_project_pe").ok());
+  ASSERT_TRUE(store->RemoveMemberRole(project.id, "u-1", "role_project_guest").ok());  // no-op
+  EXPECT_EQ(store->GetMemberRoles(project.id, "u-1").value(),
+            std::vector<std::string>{"role_project_admin"});
+  // Revoking the last role leaves a member without roles.
+  ASSERT_TRUE(store->RemoveMemberRole(project.id, "u-1", "role_project_admin").ok());
+  member = store->GetMember(project.id, "u-1");
+  ASSERT_TRUE(member.ok()) << member.error().message();
+  EXPECT_TRUE(member->roles.empty());
+  EXPECT_EQ(member->joined, kT0 + milliseconds(1));
+}
+
+TEST_F(SqliteStoreTest, RemoveMemberTakesItsRolesAlong) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  Project project = CreateOrDie(*store, MakeProject("ws"));
+  Project other = CreateOrDie(*store, MakeProject("other"));
+  ASSERT_TRUE(store->PutUser({"u-1", "alice", false, kT0}).ok());
+  ASSERT_TRUE(store->AddMemberRole(project.id, "u-1", "role_project_dev").ok());
+  ASSERT_TRUE(store->AddMemberRole(project.id, "u-1", "role_project_guest").ok());
+  ASSERT_TRUE(store->AddMemberRole(other.id, "u-1", "role_project_dev").ok());
+
+  ASSERT_TRUE(store->RemoveMember(project.id, "u-1").ok());
+  EXPECT_EQ(store->GetMember(project.id, "u-1").error().code(), ErrorCode::kNotFound);
+  EXPECT_TRUE(store->GetMemberRoles(project.id, "u-1").value().empty());
+  EXPECT_EQ(QueryRaw(db_path_, "SELECT count(*) FROM project_members WHERE project_id = " +
+                                   std::to_string(project.id.value())),
+            "0");
+  // Membership elsewhere is untouched.
+  EXPECT_EQ(store->GetMemberRoles(other.id, "u-1").value(),
+            std::vector<std::string>{"role_project_dev"});
+
+  Status again = store->RemoveMember(project.id, "u-1");
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code(), ErrorCode::kNotFound);
+  // Joining again starts afresh, without the old roles.
+  ASSERT_TRUE(store->AddMember(project.id, "u-1").ok());
+  EXPECT_TRUE(store->GetMember(project.id, "u-1")->roles.empty());
+}
+
+TEST_F(SqliteStoreTest, ListMembersPagesByJoinTimeThenUserId) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  Project project = CreateOrDie(*store, MakeProject("ws"));
+  Project other = CreateOrDie(*store, MakeProject("other"));
+  for (const char* id : {"u-a", "u-b", "u-c", "u-d", "u-e"}) {
+    ASSERT_TRUE(store->PutUser({id, std::string("name of ") + id, false, kT0}).ok());
+  }
+  // Join order: u-d, then u-b and u-a at the same time, then u-e, then u-c.
+  clock_.Set(kT0 + milliseconds(1));
+  ASSERT_TRUE(store->AddMemberRole(project.id, "u-d", "role_project_owner").ok());
+  clock_.Set(kT0 + milliseconds(2));
+  ASSERT_TRUE(store->AddMember(project.id, "u-b").ok());
+  ASSERT_TRUE(store->AddMemberRole(project.id, "u-a", "role_project_guest").ok());
+  clock_.Set(kT0 + milliseconds(3));
+  ASSERT_TRUE(store->AddMemberRole(project.id, "u-e", "role_project_dev").ok());
+  ASSERT_TRUE(store->AddMemberRole(project.id, "u-e", "role_project_pe").ok());
+  clock_.Set(kT0 + milliseconds(4));
+  ASSERT_TRUE(store->AddMember(project.id, "u-c").ok());
+  ASSERT_TRUE(store->AddMember(other.id, "u-a").ok());
+
+  struct Case {
+    int32_t page_number;
+    int32_t page_size;
+    std::vector<std::string> users;
+  };
+  const std::vector<Case> cases = {
+      {1, 10, {"u-d", "u-a", "u-b", "u-e", "u-c"}},
+      {1, 2, {"u-d", "u-a"}},
+      {2, 2, {"u-b", "u-e"}},
+      {3, 2, {"u-c"}},
+      {4, 2, {}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(testing::Message() << "page " << c.page_number << " size " << c.page_size);
+    auto page = store->ListMembers(project.id, c.page_number, c.page_size);
+    ASSERT_TRUE(page.ok()) << page.error().message();
+    std::vector<std::string> users;
+    for (const Member& m : page->members) users.push_back(m.user_id);
+    EXPECT_EQ(users, c.users);
+    EXPECT_EQ(page->total_count, 5);
+  }
+
+  // Each listed member carries its name, roles and join time.
+  auto all = store->ListMembers(project.id, 1, 10);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->members.size(), 5u);
+  const Member& e = all->members[3];
+  EXPECT_EQ(e.user_name, "name of u-e");
+  EXPECT_EQ(e.roles, (std::vector<std::string>{"role_project_dev", "role_project_pe"}));
+  EXPECT_EQ(e.joined, kT0 + milliseconds(3));
+  EXPECT_TRUE(all->members[2].roles.empty());  // u-b holds none
+
+  auto elsewhere = store->ListMembers(other.id, 1, 10);
+  ASSERT_TRUE(elsewhere.ok());
+  ASSERT_EQ(elsewhere->members.size(), 1u);
+  EXPECT_EQ(elsewhere->members[0].user_id, "u-a");
+  EXPECT_EQ(elsewhere->total_count, 1);
+  auto unknown = store->ListMembers(ProjectId(99999), 1, 10);
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_TRUE(unknown->members.empty());
+  EXPECT_EQ(unknown->total_count, 0);
+
+  for (auto [number, size] : {std::pair{0, 10}, std::pair{1, 0}, std::pair{-1, -1}}) {
+    SCOPED_TRACE(testing::Message() << "page " << number << " size " << size);
+    auto bad = store->ListMembers(project.id, number, size);
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.error().code(), ErrorCode::kInvalidArgument);
+  }
+}
+
+TEST_F(SqliteStoreTest, ListMemberProjectsNamesTheLiveWorkspacesOfAMember) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  Project a = CreateOrDie(*store, MakeProject("a"));        // 10000
+  Project b = CreateOrDie(*store, MakeProject("b"));        // 10001
+  Project c = CreateOrDie(*store, MakeProject("c"));        // 10002
+  Project gone = CreateOrDie(*store, MakeProject("gone"));  // 10003
+  ASSERT_TRUE(store->PutUser({"u-1", "alice", false, kT0}).ok());
+  ASSERT_TRUE(store->PutUser({"u-2", "bob", false, kT0}).ok());
+  // Joined out of id order; one membership without roles.
+  ASSERT_TRUE(store->AddMemberRole(c.id, "u-1", "role_project_dev").ok());
+  ASSERT_TRUE(store->AddMember(a.id, "u-1").ok());
+  ASSERT_TRUE(store->AddMemberRole(gone.id, "u-1", "role_project_dev").ok());
+  ASSERT_TRUE(store->AddMemberRole(b.id, "u-2", "role_project_dev").ok());
+  ExecRaw(db_path_, "UPDATE projects SET status = 1 WHERE identifier = 'gone'");
+
+  auto ids = [&](const std::string& user) {
+    std::vector<int64_t> out;
+    auto projects = store->ListMemberProjects(user);
+    EXPECT_TRUE(projects.ok());
+    if (projects.ok()) {
+      for (ProjectId id : *projects) out.push_back(id.value());
+    }
+    return out;
+  };
+  EXPECT_EQ(ids("u-1"), (std::vector<int64_t>{a.id.value(), c.id.value()}));
+  EXPECT_EQ(ids("u-2"), std::vector<int64_t>{b.id.value()});
+  EXPECT_EQ(ids("nobody"), std::vector<int64_t>{});
+
+  ASSERT_TRUE(store->RemoveMember(c.id, "u-1").ok());
+  EXPECT_EQ(ids("u-1"), std::vector<int64_t>{a.id.value()});
+}
+
+// ---- resource groups ----
+
+TEST_F(SqliteStoreTest, ResourceGroupsAreCreatedOnceAndFoundByIdentifier) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  auto first = store->CreateResourceGroup({0, "S_res_group_one", "First group", kT0});
+  ASSERT_TRUE(first.ok()) << first.error().message();
+  auto second = store->CreateResourceGroup({0, "S_res_group_two", "Second", kT0 + milliseconds(1)});
+  ASSERT_TRUE(second.ok()) << second.error().message();
+  EXPECT_GT(first->id, 0);
+  EXPECT_GT(second->id, first->id);
+  EXPECT_EQ(second->identifier, "S_res_group_two");
+  EXPECT_EQ(second->name, "Second");
+  EXPECT_EQ(second->created, kT0 + milliseconds(1));
+
+  auto taken = store->CreateResourceGroup({0, "S_res_group_one", "again", kT0});
+  ASSERT_FALSE(taken.ok());
+  EXPECT_EQ(taken.error().code(), ErrorCode::kAlreadyExists);
+
+  auto got = store->GetResourceGroup("S_res_group_one");
+  ASSERT_TRUE(got.ok()) << got.error().message();
+  EXPECT_EQ(got->id, first->id);
+  EXPECT_EQ(got->name, "First group");  // not replaced by the refused duplicate
+  EXPECT_EQ(got->created, kT0);
+  EXPECT_EQ(store->GetResourceGroup("S_res_group_none").error().code(), ErrorCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, ListResourceGroupsFiltersByKeywordInIdentifierOrName) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->CreateResourceGroup({0, "S_res_group_alpha", "Shanghai", kT0}).ok());
+  ASSERT_TRUE(store->CreateResourceGroup({0, "S_res_group_beta", "Beijing", kT0}).ok());
+  ASSERT_TRUE(store->CreateResourceGroup({0, "custom_gamma", "alpha backup", kT0}).ok());
+
+  struct Case {
+    std::string keyword;
+    std::vector<std::string> identifiers;
+  };
+  const std::vector<Case> cases = {
+      {"", {"S_res_group_alpha", "S_res_group_beta", "custom_gamma"}},
+      {"S_res_group", {"S_res_group_alpha", "S_res_group_beta"}},
+      {"alpha", {"S_res_group_alpha", "custom_gamma"}},  // identifier, then name
+      {"Beijing", {"S_res_group_beta"}},
+      {"jing", {"S_res_group_beta"}},
+      {"delta", {}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE("keyword '" + c.keyword + "'");
+    auto groups = store->ListResourceGroups(c.keyword);
+    ASSERT_TRUE(groups.ok()) << groups.error().message();
+    std::vector<std::string> identifiers;
+    for (const ResourceGroup& g : *groups) identifiers.push_back(g.identifier);
+    EXPECT_EQ(identifiers, c.identifiers);
+  }
+}
+
+// ---- data sources ----
+
+DataSource MakeDataSource(ProjectId project, std::string name, std::string type = "mysql",
+                          int32_t env_type = 1) {
+  DataSource ds;
+  ds.project = project;
+  ds.name = std::move(name);
+  ds.type = std::move(type);
+  ds.env_type = env_type;
+  ds.content = R"({"jdbcUrl":"jdbc:mysql://db:3306/app","username":"app","password":"pw"})";
+  ds.description = "about " + ds.name;
+  ds.operator_user_id = "u-1";
+  ds.created = kT0;
+  ds.modified = kT0;
+  return ds;
+}
+
+std::vector<std::string> NamesOf(const DataSourcePage& page) {
+  std::vector<std::string> names;
+  for (const DataSource& ds : page.data_sources) names.push_back(ds.name);
+  return names;
+}
+
+TEST_F(SqliteStoreTest, CreateDataSourceAllocatesIdsAndReturnsWhatGetReturns) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  Project project = CreateOrDie(*store, MakeProject("ws"));
+  DataSource wanted = MakeDataSource(project.id, "orders");
+  wanted.sub_type = "mysql";
+  wanted.type = "rds";
+  wanted.status = 2;
+  wanted.created = kT0 - milliseconds(3);
+  wanted.modified = kT0 + milliseconds(4);
+
+  auto created = store->CreateDataSource(wanted);
+  ASSERT_TRUE(created.ok()) << created.error().message();
+  EXPECT_GT(created->id.value(), 0);
+  auto next = store->CreateDataSource(MakeDataSource(project.id, "users"));
+  ASSERT_TRUE(next.ok()) << next.error().message();
+  EXPECT_GT(next->id.value(), created->id.value());
+
+  auto got = store->GetDataSource(created->id);
+  ASSERT_TRUE(got.ok()) << got.error().message();
+  for (const DataSource* ds : {&created.value(), &got.value()}) {
+    EXPECT_EQ(ds->id, created->id);
+    EXPECT_EQ(ds->project, project.id);
+    EXPECT_EQ(ds->name, "orders");
+    EXPECT_EQ(ds->type, "rds");
+    EXPECT_EQ(ds->sub_type, "mysql");
+    EXPECT_EQ(ds->env_type, 1);
+    EXPECT_EQ(ds->content, wanted.content);
+    EXPECT_EQ(ds->description, "about orders");
+    EXPECT_EQ(ds->status, 2);
+    EXPECT_EQ(ds->operator_user_id, "u-1");
+    EXPECT_EQ(ds->created, kT0 - milliseconds(3));
+    EXPECT_EQ(ds->modified, kT0 + milliseconds(4));
+  }
+
+  auto by_name = store->GetDataSourceByName(project.id, 1, "orders");
+  ASSERT_TRUE(by_name.ok()) << by_name.error().message();
+  EXPECT_EQ(by_name->id, created->id);
+  EXPECT_EQ(by_name->content, wanted.content);
+
+  struct Absent {
+    std::string name;
+    std::function<ErrorCode()> lookup;
+  };
+  const std::vector<Absent> absent = {
+      {"unknown id", [&] { return store->GetDataSource(DataSourceId(99999)).error().code(); }},
+      {"other env",
+       [&] { return store->GetDataSourceByName(project.id, 0, "orders").error().code(); }},
+      {"other workspace",
+       [&] { return store->GetDataSourceByName(ProjectId(99999), 1, "orders").error().code(); }},
+      {"unknown name",
+       [&] { return store->GetDataSourceByName(project.id, 1, "order").error().code(); }},
+  };
+  for (const Absent& a : absent) {
+    SCOPED_TRACE(a.name);
+    EXPECT_EQ(a.lookup(), ErrorCode::kNotFound);
+  }
+}
+
+TEST_F(SqliteStoreTest, DataSourceNamesAreUniquePerWorkspaceAndEnvironment) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  Project project = CreateOrDie(*store, MakeProject("ws"));
+  Project other = CreateOrDie(*store, MakeProject("other"));
+  ASSERT_TRUE(store->CreateDataSource(MakeDataSource(project.id, "orders", "mysql", 1)).ok());
+
+  struct Case {
+    std::string name;
+    DataSource ds;
+    bool created;
+  };
+  const std::vector<Case> cases = {
+      {"same name, other env", MakeDataSource(project.id, "orders", "mysql", 0), true},
+      {"same name, other workspace", MakeDataSource(other.id, "orders", "mysql", 1), true},
+      {"same name and env, other type", MakeDataSource(project.id, "orders", "postgresql", 1),
+       false},
+      {"same name in the development env again", MakeDataSource(project.id, "orders", "mysql", 0),
+       false},
+      {"other name", MakeDataSource(project.id, "orders_2", "mysql", 1), true},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto r = store->CreateDataSource(c.ds);
+    if (c.created) {
+      EXPECT_TRUE(r.ok()) << r.error().message();
+    } else {
+      ASSERT_FALSE(r.ok());
+      EXPECT_EQ(r.error().code(), ErrorCode::kAlreadyExists);
+    }
+  }
+  EXPECT_EQ(store->GetDataSourceByName(project.id, 1, "orders")->type, "mysql");
+  EXPECT_EQ(QueryRaw(db_path_, "SELECT count(*) FROM data_sources"), "4");
+}
+
+TEST_F(SqliteStoreTest, ListDataSourcesFiltersPagesAndCounts) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  Project project = CreateOrDie(*store, MakeProject("ws"));
+  Project other = CreateOrDie(*store, MakeProject("other"));
+  auto add = [&](std::string name, std::string type, std::string sub_type, int32_t env,
+                 int32_t status) {
+    DataSource ds = MakeDataSource(project.id, std::move(name), std::move(type), env);
+    ds.sub_type = std::move(sub_type);
+    ds.status = status;
+    auto r = store->CreateDataSource(ds);
+    ASSERT_TRUE(r.ok()) << r.error().message();
+  };
+  add("orders_prod", "mysql", "", 1, 1);
+  add("orders_dev", "mysql", "", 0, 1);
+  add("users_rds", "rds", "mysql", 1, 1);
+  add("audit_rds", "rds", "sqlserver", 1, 2);
+  add("events", "kafka", "", 1, 2);
+  add("ORDERS_upper", "postgresql", "", 0, 1);
+  ASSERT_TRUE(store->CreateDataSource(MakeDataSource(other.id, "orders_elsewhere")).ok());
+
+  struct Case {
+    std::string name;
+    std::function<void(ListDataSourcesQuery&)> set;
+    std::vector<std::string> names;
+  };
+  const std::vector<Case> cases = {
+      {"no filter: the workspace's data sources by id", [](ListDataSourcesQuery&) {},
+       {"orders_prod", "orders_dev", "users_rds", "audit_rds", "events", "ORDERS_upper"}},
+      {"name substring", [](ListDataSourcesQuery& q) { q.name = "orders"; },
+       {"orders_prod", "orders_dev"}},
+      {"name substring in the middle", [](ListDataSourcesQuery& q) { q.name = "_rd"; },
+       {"users_rds", "audit_rds"}},
+      {"type", [](ListDataSourcesQuery& q) { q.type = "rds"; }, {"users_rds", "audit_rds"}},
+      {"sub_type", [](ListDataSourcesQuery& q) { q.sub_type = "sqlserver"; }, {"audit_rds"}},
+      {"env development", [](ListDataSourcesQuery& q) { q.env_type = 0; },
+       {"orders_dev", "ORDERS_upper"}},
+      {"env production", [](ListDataSourcesQuery& q) { q.env_type = 1; },
+       {"orders_prod", "users_rds", "audit_rds", "events"}},
+      {"status disabled", [](ListDataSourcesQuery& q) { q.status = 2; }, {"audit_rds", "events"}},
+      {"status enabled", [](ListDataSourcesQuery& q) { q.status = 1; },
+       {"orders_prod", "orders_dev", "users_rds", "ORDERS_upper"}},
+      {"every filter",
+       [](ListDataSourcesQuery& q) {
+         q.name = "rds";
+         q.type = "rds";
+         q.sub_type = "mysql";
+         q.env_type = 1;
+         q.status = 1;
+       },
+       {"users_rds"}},
+      {"no match", [](ListDataSourcesQuery& q) { q.type = "odps"; }, {}},
+      {"other workspace", [&](ListDataSourcesQuery& q) { q.project = other.id; },
+       {"orders_elsewhere"}},
+      {"unknown workspace", [](ListDataSourcesQuery& q) { q.project = ProjectId(99999); }, {}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    ListDataSourcesQuery q;
+    q.project = project.id;
+    q.page_size = 100;
+    c.set(q);
+    auto page = store->ListDataSources(q);
+    ASSERT_TRUE(page.ok()) << page.error().message();
+    EXPECT_EQ(NamesOf(*page), c.names);
+    EXPECT_EQ(page->total_count, static_cast<int64_t>(c.names.size()));
+  }
+
+  struct PageCase {
+    int32_t page_number;
+    int32_t page_size;
+    std::vector<std::string> names;
+  };
+  const std::vector<PageCase> pages = {
+      {1, 4, {"orders_prod", "orders_dev", "users_rds", "audit_rds"}},
+      {2, 4, {"events", "ORDERS_upper"}},
+      {3, 4, {}},
+      {2, 1, {"orders_dev"}},
+  };
+  for (const PageCase& c : pages) {
+    SCOPED_TRACE(testing::Message() << "page " << c.page_number << " size " << c.page_size);
+    ListDataSourcesQuery q;
+    q.project = project.id;
+    q.page_number = c.page_number;
+    q.page_size = c.page_size;
+    auto page = store->ListDataSources(q);
+    ASSERT_TRUE(page.ok()) << page.error().message();
+    EXPECT_EQ(NamesOf(*page), c.names);
+    EXPECT_EQ(page->total_count, 6);  // all matches, not the page's
+  }
+  // Paging applies after the filters, and the total counts the filtered set.
+  ListDataSourcesQuery filtered;
+  filtered.project = project.id;
+  filtered.env_type = 1;
+  filtered.page_number = 2;
+  filtered.page_size = 3;
+  auto page = store->ListDataSources(filtered);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(NamesOf(*page), std::vector<std::string>{"events"});
+  EXPECT_EQ(page->total_count, 4);
+  // The listed records are opened like Get's.
+  filtered.page_number = 1;
+  page = store->ListDataSources(filtered);
+  ASSERT_TRUE(page.ok());
+  ASSERT_FALSE(page->data_sources.empty());
+  EXPECT_EQ(page->data_sources[0].content, MakeDataSource(project.id, "x").content);
+
+  for (auto [number, size] : {std::pair{0, 10}, std::pair{1, 0}}) {
+    SCOPED_TRACE(testing::Message() << "page " << number << " size " << size);
+    ListDataSourcesQuery bad;
+    bad.project = project.id;
+    bad.page_number = number;
+    bad.page_size = size;
+    auto r = store->ListDataSources(bad);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+  }
+}
+
+TEST_F(SqliteStoreTest, UpdateDataSourceReplacesTheMutableFields) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  Project project = CreateOrDie(*store, MakeProject("ws"));
+  auto created = store->CreateDataSource(MakeDataSource(project.id, "orders", "mysql", 1));
+  ASSERT_TRUE(created.ok()) << created.error().message();
+
+  DataSource changed = *created;
+  changed.content = R"({"jdbcUrl":"jdbc:mysql://db2:3306/app","username":"u2","password":"pw2"})";
+  changed.description = "moved to db2";
+  changed.env_type = 0;
+  changed.status = 2;
+  changed.operator_user_id = "u-2";
+  changed.modified = kT0 + milliseconds(50);
+  // Not replaced: name, type, sub_type, project and created.
+  changed.name = "renamed";
+  changed.type = "postgresql";
+  changed.sub_type = "x";
+  changed.created = kT0 + milliseconds(99);
+  auto updated = store->UpdateDataSource(changed);
+  ASSERT_TRUE(updated.ok()) << updated.error().message();
+
+  auto got = store->GetDataSource(created->id);
+  ASSERT_TRUE(got.ok()) << got.error().message();
+  for (const DataSource* ds : {&updated.value(), &got.value()}) {
+    EXPECT_EQ(ds->content, changed.content);
+    EXPECT_EQ(ds->description, "moved to db2");
+    EXPECT_EQ(ds->env_type, 0);
+    EXPECT_EQ(ds->status, 2);
+    EXPECT_EQ(ds->operator_user_id, "u-2");
+    EXPECT_EQ(ds->modified, kT0 + milliseconds(50));
+    EXPECT_EQ(ds->name, "orders");
+    EXPECT_EQ(ds->type, "mysql");
+    EXPECT_EQ(ds->sub_type, "");
+    EXPECT_EQ(ds->project, project.id);
+    EXPECT_EQ(ds->created, kT0);
+  }
+  // Found under its new environment only.
+  EXPECT_TRUE(store->GetDataSourceByName(project.id, 0, "orders").ok());
+  EXPECT_EQ(store->GetDataSourceByName(project.id, 1, "orders").error().code(),
+            ErrorCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, UpdateDataSourceRefusesAMissingIdAndANameClash) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  Project project = CreateOrDie(*store, MakeProject("ws"));
+  auto prod = store->CreateDataSource(MakeDataSource(project.id, "orders", "mysql", 1));
+  auto dev = store->CreateDataSource(MakeDataSource(project.id, "orders", "mysql", 0));
+  ASSERT_TRUE(prod.ok() && dev.ok());
+
+  DataSource missing = *prod;
+  missing.id = DataSourceId(99999);
+  auto r = store->UpdateDataSource(missing);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), ErrorCode::kNotFound);
+
+  // Moving the production one to development clashes with its namesake there.
+  DataSource clash = *prod;
+  clash.env_type = 0;
+  clash.description = "must not be written";
+  r = store->UpdateDataSource(clash);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), ErrorCode::kAlreadyExists);
+  auto kept = store->GetDataSource(prod->id);
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(kept->env_type, 1);
+  EXPECT_EQ(kept->description, "about orders");
+}
+
+TEST_F(SqliteStoreTest, DeleteDataSourceRemovesItOnce) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  Project project = CreateOrDie(*store, MakeProject("ws"));
+  auto doomed = store->CreateDataSource(MakeDataSource(project.id, "doomed"));
+  auto kept = store->CreateDataSource(MakeDataSource(project.id, "kept"));
+  ASSERT_TRUE(doomed.ok() && kept.ok());
+
+  ASSERT_TRUE(store->DeleteDataSource(doomed->id).ok());
+  EXPECT_EQ(store->GetDataSource(doomed->id).error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store->GetDataSourceByName(project.id, 1, "doomed").error().code(),
+            ErrorCode::kNotFound);
+  EXPECT_TRUE(store->GetDataSource(kept->id).ok());
+  Status again = store->DeleteDataSource(doomed->id);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store->DeleteDataSource(DataSourceId(99999)).error().code(), ErrorCode::kNotFound);
+  // The name is free again.
+  EXPECT_TRUE(store->CreateDataSource(MakeDataSource(project.id, "doomed")).ok());
+}
+
 // ---- sealed secrets ----
 
 TEST_F(SqliteStoreTest, AccessKeySecretsAreStoredSealed) {
@@ -631,6 +1212,35 @@ TEST_F(SqliteStoreTest, AccessKeySecretsAreStoredSealed) {
     ASSERT_TRUE(key.ok()) << key.error().message();
     EXPECT_EQ(key->secret, c.secret);
   }
+}
+
+TEST_F(SqliteStoreTest, DataSourceContentsAreStoredSealed) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  Project project = CreateOrDie(*store, MakeProject("ws"));
+  DataSource ds = MakeDataSource(project.id, "orders");
+  ds.content = R"({"jdbcUrl":"jdbc:mysql://db:3306/app","username":"app","password":"ds-plain-4Tw"})";
+  auto created = store->CreateDataSource(ds);
+  ASSERT_TRUE(created.ok()) << created.error().message();
+  auto raw = [&] {
+    return QueryRaw(db_path_, "SELECT content_sealed FROM data_sources WHERE id = " +
+                                  std::to_string(created->id.value()));
+  };
+  std::string stored = raw();
+  EXPECT_EQ(stored.rfind("sealed:v1:", 0), 0u) << stored;
+  EXPECT_EQ(stored.find("ds-plain-4Tw"), std::string::npos) << stored;
+  EXPECT_EQ(stored.find("jdbc:mysql"), std::string::npos) << stored;
+  EXPECT_EQ(store->GetDataSource(created->id)->content, ds.content);
+
+  // An update seals the new content too.
+  DataSource changed = *created;
+  changed.content =
+      R"({"jdbcUrl":"jdbc:mysql://db:3306/app","username":"app","password":"ds-rotated-8Pk"})";
+  ASSERT_TRUE(store->UpdateDataSource(changed).ok());
+  stored = raw();
+  EXPECT_EQ(stored.rfind("sealed:v1:", 0), 0u) << stored;
+  EXPECT_EQ(stored.find("ds-rotated-8Pk"), std::string::npos) << stored;
+  EXPECT_EQ(store->GetDataSource(created->id)->content, changed.content);
 }
 
 TEST_F(SqliteStoreTest, NoStoreFileHoldsAPlaintextSecret) {

@@ -1,0 +1,160 @@
+#include "api/async_config.h"
+
+#include <openssl/evp.h>
+
+#include "common/check.h"
+#include "di/realtime_script.h"
+#include "jobs/workspace_references.h"
+
+namespace disync::api {
+namespace {
+
+using openapi::ApiRequest;
+using openapi::AuthLevel;
+using openapi::Capability;
+using openapi::Json;
+
+Error DiInvalid(std::string message) {
+  return {ErrorCode::kDiInvalidParameter, std::move(message)};
+}
+
+Result<std::string> GenerationTaskType(const ApiRequest& r) {
+  std::string type = r.GetOr("TaskType", "");
+  if (type != "DI_REALTIME" && type != "DI_SOLUTION") {
+    return DiInvalid("The parameter \"TaskType\" is not valid: expected DI_REALTIME or "
+                     "DI_SOLUTION, got \"" + type + "\".");
+  }
+  return type;
+}
+
+Result<Json> Generate(store::MetadataStore& store, const std::function<void()>& wake,
+                      const ApiRequest& r) {
+  ProjectId project(r.RequireInt("ProjectId").value());
+  DISYNC_ASSIGN_OR_RETURN(std::string task_type, GenerationTaskType(r));
+  std::string task_param = r.GetOr("TaskParam", "");
+  std::string token = r.GetOr("ClientToken", "");
+
+  std::optional<store::ClientTokenKey> key;
+  if (!token.empty()) {
+    key = store::ClientTokenKey{TokenScope(r, project), token, RequestHash({task_type, task_param})};
+    // A token seen before answers before any check: the first request was
+    // accepted, and what it created may since have changed the workspace.
+    DISYNC_ASSIGN_OR_RETURN(auto seen, store.FindClientToken(key->scope, key->token));
+    if (seen && seen->first != key->request_hash) {
+      return DiInvalid("The ClientToken \"" + token + "\" was already used for another request.");
+    }
+  }
+
+  jobs::WorkspaceReferences references(store, project);
+  DISYNC_ASSIGN_OR_RETURN(di::RealtimeScript script, di::ParseRealtimeScript(task_param, references));
+  if (!script.name.empty()) {
+    DISYNC_ASSIGN_OR_RETURN(bool taken, store.TaskNameExists(project, script.name));
+    if (taken) {
+      return Error(ErrorCode::kDiFileExisted,
+                   "The file name already exists: /setting/name \"" + script.name +
+                       "\" names a task of this workspace.");
+    }
+  }
+
+  store::NewProcess process;
+  process.project = project;
+  process.task_type = task_type;
+  process.task_param = task_param;
+  process.caller_user_id = r.caller().user_id;
+  auto enqueued = store.EnqueueProcess(process, key);
+  if (!enqueued.ok() && enqueued.error().code() == ErrorCode::kAlreadyExists) {
+    return DiInvalid("The ClientToken \"" + token + "\" was already used for another request.");
+  }
+  if (!enqueued.ok()) return std::move(enqueued).error();
+  if (!enqueued->replayed) wake();
+  return Json{{"Success", true},
+              {"Data", Json{{"Status", "true"},
+                            {"ProcessId", enqueued->process.id.value()},
+                            {"Message", ""}}}};
+}
+
+Result<Json> Query(store::MetadataStore& store, const ApiRequest& r) {
+  ProjectId project(r.RequireInt("ProjectId").value());
+  std::string task_type = r.GetOr("TaskType", "");
+  DISYNC_ASSIGN_OR_RETURN(int64_t id, r.RequireInt("AsyncProcessId"));
+  auto process = store.GetProcess(ProcessId(id));
+  if (!process.ok() && process.error().code() != ErrorCode::kNotFound) {
+    return std::move(process).error();
+  }
+  // A process of another workspace, or of another task type, is answered
+  // exactly like one that does not exist.
+  if (!process.ok() || process->project != project || process->task_type != task_type) {
+    return Json{{"Success", true},
+                {"Data", Json{{"Status", "fail"},
+                              {"Message", "AsyncProcessId:[" + std::to_string(id) +
+                                              "] is invalid."}}}};
+  }
+  Json data = Json::object();
+  switch (process->status) {
+    case store::ProcessStatus::kQueued:
+      data = Json{{"Status", "running"}, {"Message", "queued"}};
+      break;
+    case store::ProcessStatus::kRunning:
+      data = Json{{"Status", "running"},
+                  {"Message", process->message.empty() ? "running" : process->message}};
+      break;
+    case store::ProcessStatus::kSuccess:
+      data = Json{{"Status", "success"}, {"Message", ""}, {"TaskContent", process->task_content}};
+      break;
+    case store::ProcessStatus::kFail:
+      data = Json{{"Status", "fail"}, {"Message", process->message}};
+      break;
+  }
+  return Json{{"Success", true}, {"Data", std::move(data)}};
+}
+
+}  // namespace
+
+std::string TokenScope(const ApiRequest& request, ProjectId project) {
+  return request.caller().user_id + "/" + std::to_string(project.value()) + "/" +
+         std::string(request.action());
+}
+
+std::string RequestHash(std::initializer_list<std::string_view> parts) {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  DISYNC_CHECK(ctx != nullptr && EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1);
+  for (std::string_view part : parts) {
+    std::string length = std::to_string(part.size()) + ":";
+    EVP_DigestUpdate(ctx, length.data(), length.size());
+    EVP_DigestUpdate(ctx, part.data(), part.size());
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_DigestFinal_ex(ctx, digest, &n);
+  EVP_MD_CTX_free(ctx);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < n; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out;
+}
+
+void RegisterAsyncConfigRoutes(openapi::Router& router, store::MetadataStore& store,
+                               std::function<void()> wake_workers) {
+  openapi::RouteSpec generate;
+  generate.action = "GenerateDISyncTaskConfigForCreating";
+  generate.auth = AuthLevel::kWorkspace;
+  generate.capability = Capability::kDiTaskWrite;
+  generate.required = {"ProjectId", "TaskType", "TaskParam"};
+  generate.missing_code = ErrorCode::kDiInvalidParameter;
+  generate.invalid_code = ErrorCode::kDiInvalidParameter;
+  generate.denied_code = ErrorCode::kDiNoPrivilege;
+  router.Register(generate, [&store, wake = std::move(wake_workers)](const ApiRequest& r) {
+    return Generate(store, wake, r);
+  });
+
+  openapi::RouteSpec query = generate;
+  query.action = "QueryDISyncTaskConfigProcessResult";
+  query.capability = Capability::kWorkspaceRead;
+  query.required = {"ProjectId", "TaskType", "AsyncProcessId"};
+  router.Register(query, [&store](const ApiRequest& r) { return Query(store, r); });
+}
+
+}  // namespace disync::api

@@ -1,0 +1,51 @@
+// GenerationRunner: what a worker does with one process of
+// GenerateDISyncTaskConfigForCreating (generation.md section 1, steps 2-4):
+// re-read the script against the workspace, connect to every source data
+// source, discover the selected tables with a constant number of metadata
+// queries per database, and render the TaskContent.
+//
+// Failures come back as an Error whose message names the data source, the
+// database, the table and the cause. Blocking (store and source databases);
+// thread-safe (no mutable state of its own).
+#ifndef DISYNC_JOBS_GENERATION_RUNNER_H_
+#define DISYNC_JOBS_GENERATION_RUNNER_H_
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "common/result.h"
+#include "store/metadata_store.h"
+
+namespace disync::jobs {
+
+// Reports discovery progress: tables done out of total.
+using ProgressFn = std::function<void(int64_t done, int64_t total)>;
+
+class ProcessRunner {
+ public:
+  virtual ~ProcessRunner() = default;
+  // Returns the TaskContent, or the reason the process fails.
+  virtual Result<std::string> Run(const store::Process& process, const ProgressFn& progress) = 0;
+};
+
+struct GenerationOptions {
+  std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds read_timeout{60000};
+};
+
+class GenerationRunner final : public ProcessRunner {
+ public:
+  GenerationRunner(store::MetadataStore& store, GenerationOptions options)
+      : store_(store), options_(options) {}
+
+  Result<std::string> Run(const store::Process& process, const ProgressFn& progress) override;
+
+ private:
+  store::MetadataStore& store_;
+  const GenerationOptions options_;
+};
+
+}  // namespace disync::jobs
+
+#endif  // DISYNC_JOBS_GENERATION_RUNNER_H_

@@ -1,0 +1,123 @@
+#include "jobs/worker_pool.h"
+
+#include <fmt/format.h>
+
+#include "common/logging.h"
+#include "common/random.h"
+
+namespace disync::jobs {
+
+WorkerPool::WorkerPool(store::MetadataStore& store, ProcessRunner& runner, const Clock& clock,
+                       WorkerPoolOptions options)
+    : store_(store),
+      runner_(runner),
+      clock_(clock),
+      options_(options),
+      node_("node-" + RandomHex(6)) {}
+
+WorkerPool::~WorkerPool() { Stop(); }
+
+void WorkerPool::Start() {
+  for (int i = 0; i < options_.threads; ++i) threads_.emplace_back([this, i] { Loop(i); });
+}
+
+void WorkerPool::Notify() {
+  {
+    std::lock_guard lock(mu_);
+    ++wakeups_;
+  }
+  cv_.notify_one();
+}
+
+void WorkerPool::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+}
+
+void WorkerPool::DrainForTest() {
+  while (RunOne(node_ + "-test")) {
+  }
+}
+
+void WorkerPool::Loop(int index) {
+  std::string owner = node_ + "-" + std::to_string(index);
+  for (;;) {
+    {
+      std::lock_guard lock(mu_);
+      if (stop_) return;
+    }
+    if (RunOne(owner)) continue;
+    std::unique_lock lock(mu_);
+    if (stop_) return;
+    if (wakeups_ > 0) {
+      --wakeups_;
+      continue;
+    }
+    cv_.wait_for(lock, options_.poll_interval, [this] { return stop_ || wakeups_ > 0; });
+    if (wakeups_ > 0) --wakeups_;
+  }
+}
+
+bool WorkerPool::RunOne(const std::string& owner) {
+  auto now = clock_.Now();
+  auto claimed = store_.ClaimProcess(owner, now, now + options_.lease);
+  if (!claimed.ok()) {
+    logging::Error("cannot claim a process", {{"detail", claimed.error().message()}});
+    return false;
+  }
+  if (!claimed->has_value()) return false;
+  const store::Process& process = **claimed;
+  logging::Info("generation started", {{"process_id", std::to_string(process.id.value())},
+                                       {"project_id", std::to_string(process.project.value())},
+                                       {"attempt", std::to_string(process.attempts)}});
+  auto started = std::chrono::steady_clock::now();
+  auto last_write = std::chrono::steady_clock::time_point{};
+  bool lease_lost = false;
+  auto progress = [&](int64_t done, int64_t total) {
+    auto t = std::chrono::steady_clock::now();
+    if (done != total && t - last_write < options_.progress_interval) return;
+    last_write = t;
+    auto written = store_.UpdateProcessProgress(
+        process.id, owner, done, total, fmt::format("discovering {}/{} tables", done, total),
+        clock_.Now() + options_.lease);
+    if (!written.ok()) lease_lost = true;
+  };
+
+  Result<std::string> content = Error::Internal("not run");
+  try {
+    content = runner_.Run(process, progress);
+  } catch (const std::exception& e) {
+    content = Error::Internal(std::string("generation failed unexpectedly: ") + e.what());
+  }
+  if (lease_lost) {
+    logging::Warn("lease lost; another worker owns the process",
+                  {{"process_id", std::to_string(process.id.value())}});
+    return true;
+  }
+  auto elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
+  Status finished = content.ok()
+                        ? store_.FinishProcess(process.id, owner, store::ProcessStatus::kSuccess,
+                                               "", content.value())
+                        : store_.FinishProcess(process.id, owner, store::ProcessStatus::kFail,
+                                               content.error().message(), "");
+  if (!finished.ok()) {
+    logging::Error("cannot store the result of a process",
+                   {{"process_id", std::to_string(process.id.value())},
+                    {"detail", finished.error().message()}});
+  }
+  logging::Info("generation finished",
+                {{"process_id", std::to_string(process.id.value())},
+                 {"status", content.ok() ? "success" : "fail"},
+                 {"elapsed_ms", std::to_string(elapsed_ms)},
+                 {"bytes", std::to_string(content.ok() ? content.value().size() : 0)}});
+  return true;
+}
+
+}  // namespace disync::jobs

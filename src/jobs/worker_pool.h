@@ -1,0 +1,73 @@
+// WorkerPool: the threads that run queued generation processes. Each worker
+// claims the oldest runnable process from the store under a lease, runs it
+// with a ProcessRunner, reports progress ("discovering 4812/20000 tables",
+// which also renews the lease) and stores the result. Everything lives in
+// the store, so an acknowledged process survives a crash: after a restart
+// it is claimed again and finishes.
+//
+// Ownership: borrows the store, the runner and the clock.
+// Threading: Start() spawns the workers; Notify() (any thread) wakes one
+// after an enqueue; Stop() lets running processes finish, then joins.
+#ifndef DISYNC_JOBS_WORKER_POOL_H_
+#define DISYNC_JOBS_WORKER_POOL_H_
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "jobs/generation_runner.h"
+#include "store/metadata_store.h"
+
+namespace disync::jobs {
+
+struct WorkerPoolOptions {
+  int threads = 2;
+  // A process whose worker stops renewing for this long may be claimed again.
+  std::chrono::milliseconds lease{60000};
+  // How often idle workers look for work they were not told about (expired
+  // leases of other nodes).
+  std::chrono::milliseconds poll_interval{1000};
+  // Progress is written at most this often.
+  std::chrono::milliseconds progress_interval{250};
+};
+
+class WorkerPool {
+ public:
+  WorkerPool(store::MetadataStore& store, ProcessRunner& runner, const Clock& clock,
+             WorkerPoolOptions options);
+  ~WorkerPool();
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  void Start();
+  void Notify();
+  void Stop();
+
+  // Runs queued processes on the calling thread until none is left (tests).
+  void DrainForTest();
+
+ private:
+  void Loop(int index);
+  // Claims and runs one process; false when there was none.
+  bool RunOne(const std::string& owner);
+
+  store::MetadataStore& store_;
+  ProcessRunner& runner_;
+  const Clock& clock_;
+  const WorkerPoolOptions options_;
+  const std::string node_;  // this process's lease-owner prefix
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;       // guarded by mu_
+  int64_t wakeups_ = 0;     // guarded by mu_
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace disync::jobs
+
+#endif  // DISYNC_JOBS_WORKER_POOL_H_

@@ -1,0 +1,247 @@
+// SqliteStore: the async generation processes (the durable queue) and the
+// client tokens that make their creation idempotent.
+#include <sqlite3.h>
+
+#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/statement.h"
+
+namespace disync::store {
+
+using sqlite_internal::InTransaction;
+using sqlite_internal::Statement;
+using sqlite_internal::TransactionMode;
+
+std::string_view ToString(ProcessStatus status) {
+  switch (status) {
+    case ProcessStatus::kQueued: return "queued";
+    case ProcessStatus::kRunning: return "running";
+    case ProcessStatus::kSuccess: return "success";
+    case ProcessStatus::kFail: return "fail";
+  }
+  return "queued";
+}
+
+std::optional<ProcessStatus> ParseProcessStatus(std::string_view text) {
+  for (auto s : {ProcessStatus::kQueued, ProcessStatus::kRunning, ProcessStatus::kSuccess,
+                 ProcessStatus::kFail}) {
+    if (ToString(s) == text) return s;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+constexpr std::string_view kProcessColumns =
+    "id, project_id, task_type, kind, task_id, task_param, caller_user_id, status, message, "
+    "done, total, task_content, attempts, created_ms, updated_ms";
+
+Result<Process> ReadProcess(const Statement& row) {
+  Process p;
+  p.id = ProcessId(row.ColumnInt(0));
+  p.project = ProjectId(row.ColumnInt(1));
+  p.task_type = row.ColumnText(2);
+  p.kind = row.ColumnText(3);
+  p.task_id = FileId(row.ColumnInt(4));
+  p.task_param = row.ColumnText(5);
+  p.caller_user_id = row.ColumnText(6);
+  auto status = ParseProcessStatus(row.ColumnText(7));
+  if (!status) return Error(ErrorCode::kCorruption, "process has an unknown status");
+  p.status = *status;
+  p.message = row.ColumnText(8);
+  p.done = row.ColumnInt(9);
+  p.total = row.ColumnInt(10);
+  p.task_content = row.ColumnText(11);
+  p.attempts = static_cast<int32_t>(row.ColumnInt(12));
+  p.created = FromUnixMillis(row.ColumnInt(13));
+  p.updated = FromUnixMillis(row.ColumnInt(14));
+  return p;
+}
+
+}  // namespace
+
+Result<Process> SqliteStore::GetProcessLocked(ProcessId id) {
+  DISYNC_ASSIGN_OR_RETURN(
+      Statement stmt, Statement::Prepare(db_, "SELECT " + std::string(kProcessColumns) +
+                                                  " FROM processes WHERE id = ?"));
+  stmt.BindInt(1, id.value());
+  DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return Error::NotFound("process " + std::to_string(id.value()) + " not found");
+  return ReadProcess(stmt);
+}
+
+Result<EnqueueOutcome> SqliteStore::EnqueueProcess(const NewProcess& process,
+                                                   const std::optional<ClientTokenKey>& token) {
+  std::lock_guard lock(mu_);
+  return InTransaction(db_, TransactionMode::kWrite, [&]() -> Result<EnqueueOutcome> {
+    if (token) {
+      DISYNC_ASSIGN_OR_RETURN(
+          Statement seen,
+          Statement::Prepare(db_,
+                             "SELECT request_hash, result_id FROM client_tokens WHERE scope = ? "
+                             "AND token = ?"));
+      seen.BindText(1, token->scope).BindText(2, token->token);
+      DISYNC_ASSIGN_OR_RETURN(bool row, seen.Step());
+      if (row) {
+        if (seen.ColumnText(0) != token->request_hash) {
+          return Error::AlreadyExists("the ClientToken was used for another request");
+        }
+        DISYNC_ASSIGN_OR_RETURN(Process first, GetProcessLocked(ProcessId(seen.ColumnInt(1))));
+        return EnqueueOutcome{std::move(first), /*replayed=*/true};
+      }
+    }
+    int64_t now = ToUnixMillis(clock_.Now());
+    DISYNC_ASSIGN_OR_RETURN(
+        Statement insert,
+        Statement::Prepare(db_,
+                           "INSERT INTO processes (project_id, task_type, kind, task_id, "
+                           "task_param, caller_user_id, status, created_ms, updated_ms) "
+                           "VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)"));
+    insert.BindInt(1, process.project.value())
+        .BindText(2, process.task_type)
+        .BindText(3, process.kind)
+        .BindInt(4, process.task_id.value())
+        .BindText(5, process.task_param)
+        .BindText(6, process.caller_user_id)
+        .BindInt(7, now)
+        .BindInt(8, now);
+    DISYNC_RETURN_IF_ERROR(insert.Run());
+    ProcessId id(sqlite3_last_insert_rowid(db_));
+    if (token) {
+      DISYNC_ASSIGN_OR_RETURN(
+          Statement remember,
+          Statement::Prepare(db_,
+                             "INSERT INTO client_tokens (scope, token, request_hash, result_id, "
+                             "created_ms) VALUES (?, ?, ?, ?, ?)"));
+      remember.BindText(1, token->scope)
+          .BindText(2, token->token)
+          .BindText(3, token->request_hash)
+          .BindInt(4, id.value())
+          .BindInt(5, now);
+      DISYNC_RETURN_IF_ERROR(remember.Run());
+    }
+    DISYNC_ASSIGN_OR_RETURN(Process created, GetProcessLocked(id));
+    return EnqueueOutcome{std::move(created), /*replayed=*/false};
+  });
+}
+
+Result<std::optional<std::pair<std::string, int64_t>>> SqliteStore::FindClientToken(
+    const std::string& scope, const std::string& token) {
+  std::lock_guard lock(mu_);
+  DISYNC_ASSIGN_OR_RETURN(
+      Statement stmt,
+      Statement::Prepare(db_,
+                         "SELECT request_hash, result_id FROM client_tokens WHERE scope = ? AND "
+                         "token = ?"));
+  stmt.BindText(1, scope).BindText(2, token);
+  DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<std::pair<std::string, int64_t>>();
+  return std::optional<std::pair<std::string, int64_t>>(
+      std::make_pair(stmt.ColumnText(0), stmt.ColumnInt(1)));
+}
+
+Result<Process> SqliteStore::GetProcess(ProcessId id) {
+  std::lock_guard lock(mu_);
+  return GetProcessLocked(id);
+}
+
+Result<std::optional<Process>> SqliteStore::ClaimProcess(const std::string& owner, TimePoint now,
+                                                         TimePoint lease_until) {
+  std::lock_guard lock(mu_);
+  return InTransaction(db_, TransactionMode::kWrite, [&]() -> Result<std::optional<Process>> {
+    DISYNC_ASSIGN_OR_RETURN(
+        Statement pick,
+        Statement::Prepare(db_,
+                           "SELECT id FROM processes WHERE status = 'queued' OR (status = "
+                           "'running' AND lease_expires_ms < ?) ORDER BY id LIMIT 1"));
+    pick.BindInt(1, ToUnixMillis(now));
+    DISYNC_ASSIGN_OR_RETURN(bool row, pick.Step());
+    if (!row) return std::optional<Process>();
+    ProcessId id(pick.ColumnInt(0));
+    DISYNC_ASSIGN_OR_RETURN(
+        Statement claim,
+        Statement::Prepare(db_,
+                           "UPDATE processes SET status = 'running', lease_owner = ?, "
+                           "lease_expires_ms = ?, attempts = attempts + 1, updated_ms = ? "
+                           "WHERE id = ?"));
+    claim.BindText(1, owner)
+        .BindInt(2, ToUnixMillis(lease_until))
+        .BindInt(3, ToUnixMillis(now))
+        .BindInt(4, id.value());
+    DISYNC_RETURN_IF_ERROR(claim.Run());
+    DISYNC_ASSIGN_OR_RETURN(Process p, GetProcessLocked(id));
+    return std::optional<Process>(std::move(p));
+  });
+}
+
+Status SqliteStore::UpdateProcessProgress(ProcessId id, const std::string& owner, int64_t done,
+                                          int64_t total, const std::string& message,
+                                          TimePoint lease_until) {
+  std::lock_guard lock(mu_);
+  return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
+    DISYNC_ASSIGN_OR_RETURN(
+        Statement stmt,
+        Statement::Prepare(db_,
+                           "UPDATE processes SET done = ?, total = ?, message = ?, "
+                           "lease_expires_ms = ?, updated_ms = ? WHERE id = ? AND "
+                           "status = 'running' AND lease_owner = ?"));
+    stmt.BindInt(1, done)
+        .BindInt(2, total)
+        .BindText(3, message)
+        .BindInt(4, ToUnixMillis(lease_until))
+        .BindInt(5, ToUnixMillis(clock_.Now()))
+        .BindInt(6, id.value())
+        .BindText(7, owner);
+    DISYNC_RETURN_IF_ERROR(stmt.Run());
+    if (sqlite3_changes(db_) == 0) return Error::NotFound("the lease of the process was lost");
+    return OkStatus();
+  });
+}
+
+Status SqliteStore::FinishProcess(ProcessId id, const std::string& owner, ProcessStatus status,
+                                  const std::string& message, const std::string& task_content) {
+  std::lock_guard lock(mu_);
+  return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
+    DISYNC_ASSIGN_OR_RETURN(
+        Statement stmt,
+        Statement::Prepare(db_,
+                           "UPDATE processes SET status = ?, message = ?, task_content = ?, "
+                           "done = CASE WHEN ? = 'success' THEN total ELSE done END, "
+                           "lease_owner = '', lease_expires_ms = 0, updated_ms = ? "
+                           "WHERE id = ? AND status = 'running' AND lease_owner = ?"));
+    stmt.BindText(1, ToString(status))
+        .BindText(2, message)
+        .BindText(3, task_content)
+        .BindText(4, ToString(status))
+        .BindInt(5, ToUnixMillis(clock_.Now()))
+        .BindInt(6, id.value())
+        .BindText(7, owner);
+    DISYNC_RETURN_IF_ERROR(stmt.Run());
+    if (sqlite3_changes(db_) == 0) return Error::NotFound("the lease of the process was lost");
+    return OkStatus();
+  });
+}
+
+Result<int64_t> SqliteStore::RequeueRunningProcesses() {
+  std::lock_guard lock(mu_);
+  return InTransaction(db_, TransactionMode::kWrite, [&]() -> Result<int64_t> {
+    DISYNC_ASSIGN_OR_RETURN(
+        Statement stmt,
+        Statement::Prepare(db_,
+                           "UPDATE processes SET status = 'queued', lease_owner = '', "
+                           "lease_expires_ms = 0 WHERE status = 'running'"));
+    DISYNC_RETURN_IF_ERROR(stmt.Run());
+    return static_cast<int64_t>(sqlite3_changes(db_));
+  });
+}
+
+Result<bool> SqliteStore::TaskNameExists(ProjectId project, const std::string& name) {
+  std::lock_guard lock(mu_);
+  DISYNC_ASSIGN_OR_RETURN(
+      Statement stmt,
+      Statement::Prepare(db_, "SELECT 1 FROM tasks WHERE project_id = ? AND name = ?"));
+  stmt.BindInt(1, project.value()).BindText(2, name);
+  DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  return row;
+}
+
+}  // namespace disync::store
