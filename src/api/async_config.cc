@@ -146,6 +146,7 @@ void RegisterAsyncConfigRoutes(openapi::Router& router, store::MetadataStore& st
   generate.missing_code = ErrorCode::kDiInvalidParameter;
   generate.invalid_code = ErrorCode::kDiInvalidParameter;
   generate.denied_code = ErrorCode::kDiNoPrivilege;
+  generate.internal_code = ErrorCode::kDiInternal;
   router.Register(generate, [&store, wake = std::move(wake_workers)](const ApiRequest& r) {
     return Generate(store, wake, r);
   });

@@ -72,6 +72,7 @@ struct Dispatcher::Outcome {
   std::string action;
   std::string access_key_id;
   Format format = Format::kJson;
+  ErrorCode internal_code = ErrorCode::kInternal;  // the route's, once known
 };
 
 Dispatcher::Dispatcher(const Router& router, CredentialSource& credentials,
@@ -145,8 +146,11 @@ http::Response Dispatcher::Process(const http::Request& request) {
                                         {"error", std::string(ToString(error.code()))},
                                         {"detail", error.message()}});
     }
-    response = RenderError(error, outcome.request_id, options_.host_id, outcome.format);
-    code = std::string(Describe(error.code()).code);
+    // What the client sees of an internal failure: the route's internal
+    // code with its generic text, and the RequestId to find the log line.
+    Error shown = IsClientVisible(error.code()) ? error : Error(outcome.internal_code, "");
+    response = RenderError(shown, outcome.request_id, options_.host_id, outcome.format);
+    code = std::string(Describe(shown.code()).code);
   }
 
   auto latency = SteadyClock::now() - started;
@@ -209,6 +213,7 @@ Result<Json> Dispatcher::Run(const http::Request& request, Outcome& outcome) {
                  "Specified api is not found, please check your url and method.");
   }
 
+  outcome.internal_code = route->spec.internal_code;
   DISYNC_ASSIGN_OR_RETURN(Caller caller, Authenticate(request, params, query, outcome));
   if (route->spec.auth == AuthLevel::kSuperuser && !caller.superuser) {
     return Error(ErrorCode::kForbiddenRam,

@@ -148,6 +148,9 @@ struct RouteSpec {
   Capability capability = Capability::kNone;
   std::string project_param = "ProjectId";
   ErrorCode denied_code = ErrorCode::kDiNoPrivilege;
+  // What an unexpected failure is answered as (its details go to the log):
+  // InternalError, or InternalError.DI.Parameter for DI operations.
+  ErrorCode internal_code = ErrorCode::kInternal;
 };
 
 struct Route {

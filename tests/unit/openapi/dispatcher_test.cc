@@ -61,6 +61,10 @@ class DispatcherTest : public ::testing::Test {
     router_.Register({.action = "Broken"}, [](const ApiRequest&) -> Result<Json> {
       return Error::Internal("database file /secret/path is corrupt");
     });
+    router_.Register({.action = "DiBroken", .internal_code = ErrorCode::kDiInternal},
+                     [](const ApiRequest&) -> Result<Json> {
+                       return Error::Internal("connection pool /secret/path exhausted");
+                     });
     router_.Register({.action = "Throws"}, [](const ApiRequest&) -> Result<Json> {
       throw std::runtime_error("boom at /secret/path");
     });
@@ -209,6 +213,7 @@ TEST_F(DispatcherTest, EveryGatewayErrorHasItsStatusAndCode) {
       {"DI malformed integer", v1({{"TaskParam", "x"}, {"ProjectId", "12x"}}, Opts("DiOperation")), 400, "Invalid.DI.Parameter"},
       {"superuser route", v1({}, Opts("RootOnly")), 403, "Forbidden.RAM"},
       {"internal error", v1({}, Opts("Broken")), 500, "InternalError"},
+      {"DI internal error", v1({}, Opts("DiBroken")), 500, "InternalError.DI.Parameter"},
       {"handler exception", v1({}, Opts("Throws")), 500, "InternalError"},
   };
   for (auto& c : cases) {
@@ -226,7 +231,7 @@ TEST_F(DispatcherTest, SignatureMismatchCarriesTheServerStringToSign) {
 }
 
 TEST_F(DispatcherTest, InternalErrorsKeepDetailsOutOfTheAnswer) {
-  for (const char* action : {"Broken", "Throws"}) {
+  for (const char* action : {"Broken", "Throws", "DiBroken"}) {
     Answer a = Send(testing::SignV1Request(kKey, {}, Opts(action)));
     EXPECT_EQ(a.status, 500);
     EXPECT_THAT(a.raw, ::testing::Not(HasSubstr("/secret/path")));
