@@ -1,10 +1,8 @@
 #include "api/async_config.h"
 
-#include <openssl/evp.h>
-
-#include "common/check.h"
 #include "di/realtime_script.h"
 #include "jobs/workspace_references.h"
+#include "openapi/signature.h"
 
 namespace disync::api {
 namespace {
@@ -116,24 +114,13 @@ std::string TokenScope(const ApiRequest& request, ProjectId project) {
 }
 
 std::string RequestHash(std::initializer_list<std::string_view> parts) {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  DISYNC_CHECK(ctx != nullptr && EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1);
+  std::string framed;
   for (std::string_view part : parts) {
-    std::string length = std::to_string(part.size()) + ":";
-    EVP_DigestUpdate(ctx, length.data(), length.size());
-    EVP_DigestUpdate(ctx, part.data(), part.size());
+    framed += std::to_string(part.size());
+    framed += ':';
+    framed += part;
   }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_DigestFinal_ex(ctx, digest, &n);
-  EVP_MD_CTX_free(ctx);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < n; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
+  return openapi::Sha256Hex(framed);
 }
 
 void RegisterAsyncConfigRoutes(openapi::Router& router, store::MetadataStore& store,
