@@ -708,7 +708,7 @@ Result<Member> SqliteStore::GetMember(ProjectId project, const std::string& user
 
 Result<MemberPage> SqliteStore::ListMembers(ProjectId project, int32_t page_number,
                                             int32_t page_size) {
-  if (page_number < 1 || page_size < 1) return Error::InvalidArgument("bad page");
+  if (page_number < 1 || page_size < 1) return Error::InvalidArgument("page_number and page_size must be at least 1");
   std::lock_guard lock(mu_);
   return InTransaction(db_, TransactionMode::kRead, [&]() -> Result<MemberPage> {
     MemberPage page;
@@ -913,7 +913,7 @@ Result<DataSource> SqliteStore::GetDataSourceByName(ProjectId project, int32_t e
 }
 
 Result<DataSourcePage> SqliteStore::ListDataSources(const ListDataSourcesQuery& q) {
-  if (q.page_number < 1 || q.page_size < 1) return Error::InvalidArgument("bad page");
+  if (q.page_number < 1 || q.page_size < 1) return Error::InvalidArgument("page_number and page_size must be at least 1");
   std::lock_guard lock(mu_);
   return InTransaction(db_, TransactionMode::kRead, [&]() -> Result<DataSourcePage> {
     const std::string where =

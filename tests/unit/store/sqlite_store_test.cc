@@ -839,6 +839,7 @@ TEST_F(SqliteStoreTest, ListResourceGroupsFiltersByKeywordInIdentifierOrName) {
       {"Beijing", {"S_res_group_beta"}},
       {"jing", {"S_res_group_beta"}},
       {"delta", {}},
+      {"%", {}},  // a literal character, not a pattern
   };
   for (const Case& c : cases) {
     SCOPED_TRACE("keyword '" + c.keyword + "'");
@@ -996,6 +997,7 @@ TEST_F(SqliteStoreTest, ListDataSourcesFiltersPagesAndCounts) {
   const std::vector<Case> cases = {
       {"no filter: the workspace's data sources by id", [](ListDataSourcesQuery&) {},
        {"orders_prod", "orders_dev", "users_rds", "audit_rds", "events", "ORDERS_upper"}},
+      // A substring, case-sensitive ("a substring of the name").
       {"name substring", [](ListDataSourcesQuery& q) { q.name = "orders"; },
        {"orders_prod", "orders_dev"}},
       {"name substring in the middle", [](ListDataSourcesQuery& q) { q.name = "_rd"; },
@@ -1019,6 +1021,7 @@ TEST_F(SqliteStoreTest, ListDataSourcesFiltersPagesAndCounts) {
        },
        {"users_rds"}},
       {"no match", [](ListDataSourcesQuery& q) { q.type = "odps"; }, {}},
+      {"name is not a pattern", [](ListDataSourcesQuery& q) { q.name = "%"; }, {}},
       {"other workspace", [&](ListDataSourcesQuery& q) { q.project = other.id; },
        {"orders_elsewhere"}},
       {"unknown workspace", [](ListDataSourcesQuery& q) { q.project = ProjectId(99999); }, {}},
@@ -1219,7 +1222,8 @@ TEST_F(SqliteStoreTest, DataSourceContentsAreStoredSealed) {
   ASSERT_NE(store, nullptr);
   Project project = CreateOrDie(*store, MakeProject("ws"));
   DataSource ds = MakeDataSource(project.id, "orders");
-  ds.content = R"({"jdbcUrl":"jdbc:mysql://db:3306/app","username":"app","password":"ds-plain-4Tw"})";
+  ds.content =
+      R"({"jdbcUrl":"jdbc:mysql://db:3306/app","username":"app","password":"ds-plain-4Tw"})";
   auto created = store->CreateDataSource(ds);
   ASSERT_TRUE(created.ok()) << created.error().message();
   auto raw = [&] {
