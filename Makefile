@@ -9,7 +9,7 @@ JOBS       ?= $(shell nproc)
 LISTEN     ?= 127.0.0.1:8080
 DATA_DIR   ?= ./var
 
-.PHONY: deps build build-asan run test unit-test asan-test clean
+.PHONY: deps build build-asan run test unit-test fuzz clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -35,5 +35,10 @@ test: build build-asan
 unit-test: build
 	bash scripts/run-tests.sh $(BUILD)
 
+# Longer fuzzing than the test run does (seconds per target).
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz
