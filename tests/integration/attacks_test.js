@@ -7,52 +7,8 @@
 // oversized body, slow headers (slowloris) and many connections at once.
 //
 // usage: node attacks_test.js --disyncd build/bin/disyncd
-const http = require('http');
 const net = require('net');
-const crypto = require('crypto');
-const { Disyncd, Checks, assert, randomKey, parseArgs, makeCaller } = require('./lib/disyncd');
-
-// ACS3-HMAC-SHA256 signing, written from rpc-protocol.md section 5 so that
-// the test can forge exactly what it needs.
-function enc(s) {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-function signV3(key, { action, query = {}, body = '', date = new Date(), nonce = crypto.randomBytes(16).toString('hex'), host }) {
-  const iso = date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const headers = {
-    host,
-    'x-acs-action': action,
-    'x-acs-version': '2020-05-18',
-    'x-acs-date': iso,
-    'x-acs-signature-nonce': nonce,
-    'x-acs-content-sha256': crypto.createHash('sha256').update(body).digest('hex'),
-  };
-  if (body) headers['content-type'] = 'application/x-www-form-urlencoded';
-  const names = Object.keys(headers).sort();
-  const cq = Object.keys(query).sort().map((k) => `${enc(k)}=${enc(query[k])}`).join('&');
-  const canonical = ['POST', '/', cq, names.map((n) => `${n}:${headers[n]}\n`).join(''), names.join(';'), headers['x-acs-content-sha256']].join('\n');
-  const sts = `ACS3-HMAC-SHA256\n${crypto.createHash('sha256').update(canonical).digest('hex')}`;
-  const sig = crypto.createHmac('sha256', key.secret).update(sts).digest('hex');
-  headers.authorization = `ACS3-HMAC-SHA256 Credential=${key.id},SignedHeaders=${names.join(';')},Signature=${sig}`;
-  return { path: cq ? `/?${cq}` : '/', headers, body };
-}
-
-function send(endpoint, req) {
-  const url = new URL(endpoint);
-  return new Promise((resolve, reject) => {
-    const r = http.request({ host: url.hostname, port: url.port, method: 'POST', path: req.path, headers: { ...req.headers, 'content-length': Buffer.byteLength(req.body) } }, (res) => {
-      let data = '';
-      res.on('data', (c) => { data += c; });
-      res.on('end', () => {
-        let body;
-        try { body = JSON.parse(data); } catch (e) { body = { raw: data }; }
-        resolve({ status: res.statusCode, body });
-      });
-    });
-    r.on('error', reject);
-    r.end(req.body);
-  });
-}
+const { Disyncd, Checks, assert, randomKey, parseArgs, makeCaller, signV3, sendSigned: send } = require('./lib/disyncd');
 
 function expect(res, status, code) {
   assert(res.status === status && res.body.Code === code, `expected ${status} ${code}, got ${res.status} ${JSON.stringify(res.body)}`);

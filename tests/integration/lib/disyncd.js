@@ -156,10 +156,68 @@ function makeCaller(flavour, endpoint, key) {
   };
 }
 
+// ACS3-HMAC-SHA256 signing written from rpc-protocol.md section 5, for tests
+// that must forge exactly what they send. `body` is a string or a Buffer.
+function percent(s) {
+  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+function signV3(key, { action, query = {}, body = '', date = new Date(), nonce = crypto.randomBytes(16).toString('hex'), host }) {
+  const iso = date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const headers = {
+    host,
+    'x-acs-action': action,
+    'x-acs-version': VERSION,
+    'x-acs-date': iso,
+    'x-acs-signature-nonce': nonce,
+    'x-acs-content-sha256': crypto.createHash('sha256').update(body).digest('hex'),
+  };
+  if (body.length > 0) headers['content-type'] = 'application/x-www-form-urlencoded';
+  const names = Object.keys(headers).sort();
+  const cq = Object.keys(query).sort().map((k) => `${percent(k)}=${percent(query[k])}`).join('&');
+  const canonical = ['POST', '/', cq, names.map((n) => `${n}:${headers[n]}\n`).join(''), names.join(';'), headers['x-acs-content-sha256']].join('\n');
+  const sts = `ACS3-HMAC-SHA256\n${crypto.createHash('sha256').update(canonical).digest('hex')}`;
+  const sig = crypto.createHmac('sha256', key.secret).update(sts).digest('hex');
+  headers.authorization = `ACS3-HMAC-SHA256 Credential=${key.id},SignedHeaders=${names.join(';')},Signature=${sig}`;
+  return { path: cq ? `/?${cq}` : '/', headers, body };
+}
+
+// A form body from { name: string | Buffer }, bytes percent-encoded as is.
+function formBody(params) {
+  const parts = [];
+  for (const [k, v] of Object.entries(params)) {
+    const bytes = Buffer.isBuffer(v) ? v : Buffer.from(String(v), 'utf8');
+    let out = '';
+    for (const b of bytes) {
+      const c = String.fromCharCode(b);
+      out += /[A-Za-z0-9\-_.~]/.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+    }
+    parts.push(`${percent(k)}=${out}`);
+  }
+  return Buffer.from(parts.join('&'));
+}
+
+function sendSigned(endpoint, req) {
+  const http = require('http');
+  const url = new URL(endpoint);
+  return new Promise((resolve, reject) => {
+    const r = http.request({ host: url.hostname, port: url.port, method: 'POST', path: req.path, headers: { ...req.headers, 'content-length': Buffer.byteLength(req.body) } }, (res) => {
+      let data = '';
+      res.on('data', (c) => { data += c; });
+      res.on('end', () => {
+        let body;
+        try { body = JSON.parse(data); } catch (e) { body = { raw: data }; }
+        resolve({ status: res.statusCode, body });
+      });
+    });
+    r.on('error', reject);
+    r.end(req.body);
+  });
+}
+
 function parseArgs(argv) {
   const out = {};
   for (let i = 0; i < argv.length; i += 2) out[argv[i].replace(/^--/, '')] = argv[i + 1];
   return out;
 }
 
-module.exports = { Disyncd, Checks, assert, requireClients, randomKey, parseArgs, makeCaller };
+module.exports = { Disyncd, Checks, assert, requireClients, randomKey, parseArgs, makeCaller, signV3, formBody, sendSigned };
