@@ -10,7 +10,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libboost-dev nlohmann-json3-dev libvalijson-dev libsqlite3-dev libssl-dev
   libspdlog-dev libfmt-dev libcli11-dev libpq-dev libmariadb-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev
   mariadb-server mariadb-client postgresql postgresql-client
   clang libclang-rt-14-dev curl procps
 )
