@@ -181,12 +181,29 @@ class DataSourceApi {
     DataSourceId id(r.RequireInt(naming.id_param, 1, INT64_MAX).value());
     DISYNC_ASSIGN_OR_RETURN(store::DataSource ds,
                             AccessibleDataSource(store_, r, id, Capability::kDataSourceWrite));
+    DISYNC_RETURN_IF_ERROR(RefuseIfUsedByTasks(ds));
     auto deleted = store_.DeleteDataSource(ds.id);
     if (!deleted.ok() && deleted.error().code() == ErrorCode::kNotFound) {
       return ConnectionNotExists();
     }
     if (!deleted.ok()) return std::move(deleted).error();
     return Json{{"HttpStatusCode", "200"}, {"Success", true}, {"Data", true}};
+  }
+
+  // A data source a sync task of its workspace names (by name, in either
+  // environment) stays until the tasks stop using it.
+  Status RefuseIfUsedByTasks(const store::DataSource& ds) {
+    DISYNC_ASSIGN_OR_RETURN(std::vector<store::Task> tasks,
+                            store_.TasksUsingDataSource(ds.project, ds.name));
+    if (tasks.empty()) return OkStatus();
+    std::string names;
+    for (const store::Task& task : tasks) {
+      if (!names.empty()) names += ", ";
+      names += "\"" + task.name + "\" (FileId " + std::to_string(task.file_id.value()) + ")";
+    }
+    return Error(ErrorCode::kInvalidOperation,
+                 "The data source \"" + ds.name + "\" is used by sync tasks: " + names +
+                     "; delete or change them first.");
   }
 
   Result<Json> List(const ApiRequest& r, const Naming& naming) {

@@ -6,6 +6,8 @@
 #include "connectors/introspector.h"
 #include "di/generator.h"
 #include "di/realtime_script.h"
+#include "di/task_content.h"
+#include "di/task_update.h"
 #include "jobs/workspace_references.h"
 
 namespace disync::jobs {
@@ -21,15 +23,12 @@ Error InContext(const Error& cause, std::string_view datasource, std::string_vie
   return {cause.code(), std::move(message)};
 }
 
-}  // namespace
-
-Result<std::string> GenerationRunner::Run(const store::Process& process,
-                                          const ProgressFn& progress) {
-  // The workspace may have changed since the script was accepted.
-  WorkspaceReferences references(store_, process.project);
-  DISYNC_ASSIGN_OR_RETURN(di::RealtimeScript script,
-                          di::ParseRealtimeScript(process.task_param, references));
-
+// Connects to every source of `script` and describes the tables it selects,
+// with a constant number of metadata queries per database.
+Result<std::vector<di::SourceSchema>> Discover(store::MetadataStore& store,
+                                               const GenerationOptions& options, ProjectId project,
+                                               const di::RealtimeScript& script,
+                                               const ProgressFn& progress) {
   int64_t total = 0;
   for (const auto& source : script.sources) {
     for (const auto& selection : source.selections) total += static_cast<int64_t>(selection.tables.size());
@@ -39,7 +38,7 @@ Result<std::string> GenerationRunner::Run(const store::Process& process,
 
   std::vector<di::SourceSchema> schemas;
   for (const auto& source : script.sources) {
-    auto ds = FindScriptDataSource(store_, process.project, source.datasource);
+    auto ds = FindScriptDataSource(store, project, source.datasource);
     if (!ds.ok()) {
       return InContext(Error::NotFound("the data source no longer exists in the workspace"),
                        source.datasource);
@@ -47,8 +46,8 @@ Result<std::string> GenerationRunner::Run(const store::Process& process,
     auto content = nlohmann::ordered_json::parse(ds->content, nullptr, false);
     auto config = connectors::ConnectionFor(ds->type, content);
     if (!config.ok()) return InContext(config.error(), source.datasource);
-    config->connect_timeout = options_.connect_timeout;
-    config->read_timeout = options_.read_timeout;
+    config->connect_timeout = options.connect_timeout;
+    config->read_timeout = options.read_timeout;
     auto introspector = connectors::ConnectIntrospector(*config);
     if (!introspector.ok()) return InContext(introspector.error(), source.datasource);
 
@@ -74,6 +73,50 @@ Result<std::string> GenerationRunner::Run(const store::Process& process,
     schemas.push_back(std::move(schema));
   }
   progress(total, total);
+  return schemas;
+}
+
+// GenerateDISyncTaskConfigForUpdating: the task's current content with the
+// update script applied (di/task_update.h). Only the added tables are
+// discovered and rendered; kept rules stay as they are.
+Result<std::string> RunUpdate(store::MetadataStore& store, const GenerationOptions& options,
+                              const store::Process& process, const ProgressFn& progress) {
+  auto task = store.GetTask(process.task_id);
+  if (!task.ok() && task.error().code() != ErrorCode::kNotFound) return std::move(task).error();
+  if (!task.ok() || task->project != process.project || task->task_type != process.task_type) {
+    return Error::NotFound("fileId:[" + std::to_string(process.task_id.value()) + "] is invalid.");
+  }
+  WorkspaceReferences references(store, process.project);
+  DISYNC_ASSIGN_OR_RETURN(di::TaskUpdatePlan plan,
+                          di::PlanTaskUpdate(task->content, process.task_param, references));
+  std::string added;
+  if (!plan.added.sources.empty()) {
+    DISYNC_ASSIGN_OR_RETURN(std::vector<di::SourceSchema> schemas,
+                            Discover(store, options, process.project, plan.added, progress));
+    DISYNC_ASSIGN_OR_RETURN(added, di::GenerateTaskContent(plan.added, schemas, di::GeneratorOptions{}));
+  } else {
+    progress(0, 0);
+  }
+  DISYNC_ASSIGN_OR_RETURN(std::string content, di::ApplyTaskUpdate(task->content, plan, added));
+  // An added table may, say, take the target name of a kept one.
+  auto type = di::ParseTaskType(process.task_type);
+  if (!type) return Error::InvalidArgument("unknown task type " + Quote(process.task_type));
+  auto checked = di::ValidateTaskContent(*type, content, references);
+  if (!checked.ok()) return Error(checked.error().code(), "the updated " + checked.error().message());
+  return content;
+}
+
+}  // namespace
+
+Result<std::string> GenerationRunner::Run(const store::Process& process,
+                                          const ProgressFn& progress) {
+  if (process.kind == "update") return RunUpdate(store_, options_, process, progress);
+  // The workspace may have changed since the script was accepted.
+  WorkspaceReferences references(store_, process.project);
+  DISYNC_ASSIGN_OR_RETURN(di::RealtimeScript script,
+                          di::ParseRealtimeScript(process.task_param, references));
+  DISYNC_ASSIGN_OR_RETURN(std::vector<di::SourceSchema> schemas,
+                          Discover(store_, options_, process.project, script, progress));
   return di::GenerateTaskContent(script, schemas, di::GeneratorOptions{});
 }
 

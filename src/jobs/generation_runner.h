@@ -2,7 +2,11 @@
 // GenerateDISyncTaskConfigForCreating (generation.md section 1, steps 2-4):
 // re-read the script against the workspace, connect to every source data
 // source, discover the selected tables with a constant number of metadata
-// queries per database, and render the TaskContent.
+// queries per database, and render the TaskContent. A process of kind
+// "update" (GenerateDISyncTaskConfigForUpdating) applies its update script to
+// the task's current TaskContent (di/task_update.h), discovering and
+// rendering only the tables it adds; a task gone meanwhile fails it with
+// "fileId:[N] is invalid.".
 //
 // Failures come back as an Error whose message names the data source, the
 // database, the table and the cause. Blocking (store and source databases);

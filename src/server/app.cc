@@ -11,6 +11,7 @@
 #include "api/async_config.h"
 #include "api/datasources.h"
 #include "api/identities.h"
+#include "api/tasks.h"
 #include "api/workspaces.h"
 #include "common/clock.h"
 #include "common/executor.h"
@@ -195,6 +196,7 @@ int RunServer(const AppOptions& options) {
   worker_options.threads = options.generation_threads;
   jobs::WorkerPool workers(*store, runner, clock, worker_options);
   api::RegisterAsyncConfigRoutes(router, *store, [&workers] { workers.Notify(); });
+  api::RegisterTaskRoutes(router, *store, [&workers] { workers.Notify(); });
   workers.Start();
 
   iam::StoreCredentialSource credentials(*store);

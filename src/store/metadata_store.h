@@ -120,6 +120,27 @@ class MetadataStore {
   // ---- sync tasks ----
   // Whether a task file of the workspace has this name.
   virtual Result<bool> TaskNameExists(ProjectId project, const std::string& name) = 0;
+  // Creates the task (version 1) in `folder_path`, creating the folder on
+  // demand. kAlreadyExists when the name is taken in the workspace. With a
+  // token: seen before with the same request hash -> that task (replayed);
+  // with another hash -> kFailedPrecondition. One transaction.
+  virtual Result<TaskOutcome> CreateTask(const NewTask& task,
+                                         const std::optional<ClientTokenKey>& token) = 0;
+  // The task with its latest version. kNotFound when absent.
+  virtual Result<Task> GetTask(FileId file_id) = 0;
+  // Writes a new version. kNotFound when absent; token as for CreateTask.
+  virtual Result<TaskOutcome> UpdateTask(const TaskUpdate& update,
+                                         const std::optional<ClientTokenKey>& token) = 0;
+  // Oldest first.
+  virtual Result<std::vector<TaskVersion>> ListTaskVersions(FileId file_id) = 0;
+  // Removes the task and its versions. kNotFound when absent.
+  virtual Status DeleteTask(FileId file_id) = 0;
+  // Tasks of the workspace that read from ("from") or write to ("to") a data
+  // source, of one task type, by FileId.
+  virtual Result<std::vector<Task>> ListRefTasks(const ListRefTasksQuery& query) = 0;
+  // Every task of the workspace that uses the data source, either way.
+  virtual Result<std::vector<Task>> TasksUsingDataSource(ProjectId project,
+                                                         const std::string& datasource) = 0;
 
   // ---- small server state (nonce heartbeat, ...) ----
   virtual Result<std::optional<std::string>> GetMeta(const std::string& key) = 0;

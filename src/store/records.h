@@ -184,6 +184,69 @@ struct EnqueueOutcome {
   bool replayed = false;  // the token had been used for this same request
 };
 
+// ---- sync tasks: files of a workspace, with versions ----
+
+struct Task {
+  FileId file_id;
+  ProjectId project;
+  std::string name;
+  std::string task_type;       // DI_OFFLINE | DI_REALTIME | DI_SOLUTION
+  std::string folder_path;     // e.g. "Business Flow/demo/Data Integration"
+  std::string resource_group;  // identifier
+  int32_t version = 1;         // the latest version
+  std::string content;         // TaskContent of the latest version
+  std::string status = "NORUN";
+  std::string creator_user_id;
+  std::vector<std::string> sources;       // data source names read from ('from')
+  std::vector<std::string> destinations;  // data source names written to ('to')
+  TimePoint created;
+  TimePoint modified;
+};
+
+struct NewTask {
+  ProjectId project;
+  std::string name;
+  std::string task_type;
+  std::string folder_path;
+  std::string resource_group;
+  std::string content;
+  std::string creator_user_id;
+  std::vector<std::string> sources;
+  std::vector<std::string> destinations;
+};
+
+// A change to a task; absent fields keep their value. Every update makes a
+// new version.
+struct TaskUpdate {
+  FileId file_id;
+  std::optional<std::string> content;
+  std::optional<std::string> resource_group;
+  // With a new content: the data sources it reads and writes.
+  std::vector<std::string> sources;
+  std::vector<std::string> destinations;
+};
+
+struct TaskVersion {
+  int32_t version = 0;
+  std::string content;
+  std::string resource_group;
+  TimePoint created;
+};
+
+struct TaskOutcome {
+  Task task;
+  bool replayed = false;  // a ClientToken seen before for this same request
+};
+
+struct ListRefTasksQuery {
+  ProjectId project;
+  std::string datasource;
+  std::string ref_type;   // "from" | "to"
+  std::string task_type;  // DI_OFFLINE | DI_REALTIME | DI_SOLUTION
+  int32_t page_number = 1;
+  int32_t page_size = 10;
+};
+
 }  // namespace disync::store
 
 #endif  // DISYNC_STORE_RECORDS_H_

@@ -98,6 +98,16 @@ class SqliteStore final : public MetadataStore {
   Result<int64_t> RequeueRunningProcesses() override;
 
   Result<bool> TaskNameExists(ProjectId project, const std::string& name) override;
+  Result<TaskOutcome> CreateTask(const NewTask& task,
+                                 const std::optional<ClientTokenKey>& token) override;
+  Result<Task> GetTask(FileId file_id) override;
+  Result<TaskOutcome> UpdateTask(const TaskUpdate& update,
+                                 const std::optional<ClientTokenKey>& token) override;
+  Result<std::vector<TaskVersion>> ListTaskVersions(FileId file_id) override;
+  Status DeleteTask(FileId file_id) override;
+  Result<std::vector<Task>> ListRefTasks(const ListRefTasksQuery& query) override;
+  Result<std::vector<Task>> TasksUsingDataSource(ProjectId project,
+                                                 const std::string& datasource) override;
 
   Result<std::optional<std::string>> GetMeta(const std::string& key) override;
   Status PutMeta(const std::string& key, const std::string& value) override;

@@ -1409,5 +1409,300 @@ TEST_F(SqliteStoreTest, MissingDirectoryIsInternal) {
   EXPECT_EQ(store.error().code(), ErrorCode::kInternal);
 }
 
+// ---- sync tasks ----
+
+NewTask MakeTask(ProjectId project, std::string name, std::string task_type = "DI_REALTIME") {
+  NewTask task;
+  task.project = project;
+  task.name = std::move(name);
+  task.task_type = std::move(task_type);
+  task.folder_path = "Business Flow/demo/Data Integration";
+  task.resource_group = "S_res_group_demo";
+  task.content = R"({"type":"job","steps":[]})";
+  task.creator_user_id = "u-1";
+  task.sources = {"mysql_pub"};
+  task.destinations = {"odps_first"};
+  return task;
+}
+
+std::vector<int64_t> FileIdsOf(const std::vector<Task>& tasks) {
+  std::vector<int64_t> ids;
+  for (const Task& t : tasks) ids.push_back(t.file_id.value());
+  return ids;
+}
+
+TEST_F(SqliteStoreTest, CreateTaskStoresVersionOneInAFolderMadeOnDemand) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  Project ws = CreateOrDie(*store, MakeProject("ws"));
+  NewTask wanted = MakeTask(ws.id, "first");
+  wanted.sources = {"mysql_pub", "mysql_crm", "mysql_pub"};
+  auto created = store->CreateTask(wanted, std::nullopt);
+  ASSERT_TRUE(created.ok()) << created.error().message();
+  EXPECT_FALSE(created->replayed);
+  const Task& task = created->task;
+  EXPECT_EQ(task.file_id.value(), 1000001);
+  EXPECT_EQ(task.project, ws.id);
+  EXPECT_EQ(task.name, "first");
+  EXPECT_EQ(task.task_type, "DI_REALTIME");
+  EXPECT_EQ(task.folder_path, "Business Flow/demo/Data Integration");
+  EXPECT_EQ(task.resource_group, "S_res_group_demo");
+  EXPECT_EQ(task.version, 1);
+  EXPECT_EQ(task.content, wanted.content);
+  EXPECT_EQ(task.status, "NORUN");
+  EXPECT_EQ(task.creator_user_id, "u-1");
+  EXPECT_EQ(task.sources, (std::vector<std::string>{"mysql_pub", "mysql_crm"}));
+  EXPECT_EQ(task.destinations, (std::vector<std::string>{"odps_first"}));
+  EXPECT_EQ(task.created, kT0);
+  EXPECT_EQ(task.modified, kT0);
+
+  auto second = store->CreateTask(MakeTask(ws.id, "second"), std::nullopt);
+  ASSERT_TRUE(second.ok()) << second.error().message();
+  EXPECT_EQ(second->task.file_id.value(), 1000002);
+  EXPECT_EQ(QueryRaw(db_path_, "SELECT count(*) FROM folders"), "1");
+
+  auto read = store->GetTask(task.file_id);
+  ASSERT_TRUE(read.ok()) << read.error().message();
+  EXPECT_EQ(read->name, "first");
+  EXPECT_EQ(read->sources, task.sources);
+  EXPECT_EQ(read->content, task.content);
+  auto versions = store->ListTaskVersions(task.file_id);
+  ASSERT_TRUE(versions.ok()) << versions.error().message();
+  ASSERT_EQ(versions->size(), 1u);
+  EXPECT_EQ((*versions)[0].version, 1);
+  EXPECT_EQ((*versions)[0].content, wanted.content);
+  EXPECT_EQ((*versions)[0].resource_group, "S_res_group_demo");
+
+  auto missing = store->GetTask(FileId(999));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, TaskNamesAreUniquePerWorkspace) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  Project a = CreateOrDie(*store, MakeProject("ws_a"));
+  Project b = CreateOrDie(*store, MakeProject("ws_b"));
+  ASSERT_TRUE(store->CreateTask(MakeTask(a.id, "same"), std::nullopt).ok());
+  auto again = store->CreateTask(MakeTask(a.id, "same", "DI_OFFLINE"), std::nullopt);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code(), ErrorCode::kAlreadyExists);
+  EXPECT_TRUE(store->CreateTask(MakeTask(b.id, "same"), std::nullopt).ok());
+  EXPECT_EQ(QueryRaw(db_path_, "SELECT count(*) FROM tasks"), "2");
+  // The failed insert left nothing behind.
+  EXPECT_EQ(QueryRaw(db_path_, "SELECT count(*) FROM task_versions"), "2");
+  auto exists = store->TaskNameExists(a.id, "same");
+  ASSERT_TRUE(exists.ok());
+  EXPECT_TRUE(*exists);
+  exists = store->TaskNameExists(a.id, "other");
+  ASSERT_TRUE(exists.ok());
+  EXPECT_FALSE(*exists);
+}
+
+TEST_F(SqliteStoreTest, CreateTaskReplaysAClientTokenAndRefusesItForAnotherRequest) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  Project ws = CreateOrDie(*store, MakeProject("ws"));
+  const ClientTokenKey token{"u-1/10000/CreateDISyncTask", "tok-1", "hash-1"};
+  auto first = store->CreateTask(MakeTask(ws.id, "tokened"), token);
+  ASSERT_TRUE(first.ok()) << first.error().message();
+  EXPECT_FALSE(first->replayed);
+
+  clock_.Set(kT0 + milliseconds(1000));
+  auto replay = store->CreateTask(MakeTask(ws.id, "tokened"), token);
+  ASSERT_TRUE(replay.ok()) << replay.error().message();
+  EXPECT_TRUE(replay->replayed);
+  EXPECT_EQ(replay->task.file_id, first->task.file_id);
+  EXPECT_EQ(replay->task.created, kT0);
+
+  auto other = store->CreateTask(MakeTask(ws.id, "another"),
+                                 ClientTokenKey{token.scope, token.token, "hash-2"});
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(QueryRaw(db_path_, "SELECT count(*) FROM tasks"), "1");
+
+  auto seen = store->FindClientToken(token.scope, token.token);
+  ASSERT_TRUE(seen.ok());
+  ASSERT_TRUE(seen->has_value());
+  EXPECT_EQ((*seen)->first, "hash-1");
+  EXPECT_EQ((*seen)->second, first->task.file_id.value());
+}
+
+TEST_F(SqliteStoreTest, UpdateTaskWritesANewVersionAndReplacesTheReferences) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  Project ws = CreateOrDie(*store, MakeProject("ws"));
+  auto created = store->CreateTask(MakeTask(ws.id, "evolving"), std::nullopt);
+  ASSERT_TRUE(created.ok()) << created.error().message();
+  const FileId id = created->task.file_id;
+
+  clock_.Set(kT0 + milliseconds(1000));
+  TaskUpdate content_update;
+  content_update.file_id = id;
+  content_update.content = R"({"type":"job","version":"2.0"})";
+  content_update.sources = {"mysql_crm"};
+  content_update.destinations = {"holo_dst", "odps_first"};
+  auto v2 = store->UpdateTask(content_update, std::nullopt);
+  ASSERT_TRUE(v2.ok()) << v2.error().message();
+  EXPECT_FALSE(v2->replayed);
+  EXPECT_EQ(v2->task.version, 2);
+  EXPECT_EQ(v2->task.content, *content_update.content);
+  EXPECT_EQ(v2->task.resource_group, "S_res_group_demo");
+  EXPECT_EQ(v2->task.sources, (std::vector<std::string>{"mysql_crm"}));
+  EXPECT_EQ(v2->task.destinations, (std::vector<std::string>{"holo_dst", "odps_first"}));
+  EXPECT_EQ(v2->task.created, kT0);
+  EXPECT_EQ(v2->task.modified, kT0 + milliseconds(1000));
+
+  // A resource group alone: a new version with the same content and references.
+  clock_.Set(kT0 + milliseconds(2000));
+  TaskUpdate group_update;
+  group_update.file_id = id;
+  group_update.resource_group = "S_res_group_other";
+  auto v3 = store->UpdateTask(group_update, std::nullopt);
+  ASSERT_TRUE(v3.ok()) << v3.error().message();
+  EXPECT_EQ(v3->task.version, 3);
+  EXPECT_EQ(v3->task.content, *content_update.content);
+  EXPECT_EQ(v3->task.resource_group, "S_res_group_other");
+  EXPECT_EQ(v3->task.sources, (std::vector<std::string>{"mysql_crm"}));
+
+  auto versions = store->ListTaskVersions(id);
+  ASSERT_TRUE(versions.ok()) << versions.error().message();
+  ASSERT_EQ(versions->size(), 3u);
+  EXPECT_EQ((*versions)[0].version, 1);
+  EXPECT_EQ((*versions)[0].content, R"({"type":"job","steps":[]})");
+  EXPECT_EQ((*versions)[1].version, 2);
+  EXPECT_EQ((*versions)[1].created, kT0 + milliseconds(1000));
+  EXPECT_EQ((*versions)[2].resource_group, "S_res_group_other");
+  EXPECT_EQ(QueryRaw(db_path_, "SELECT current_version FROM tasks"), "3");
+
+  TaskUpdate missing;
+  missing.file_id = FileId(42);
+  auto absent = store->UpdateTask(missing, std::nullopt);
+  ASSERT_FALSE(absent.ok());
+  EXPECT_EQ(absent.error().code(), ErrorCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, UpdateTaskReplaysAClientTokenWithoutANewVersion) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  Project ws = CreateOrDie(*store, MakeProject("ws"));
+  auto created = store->CreateTask(MakeTask(ws.id, "t"), std::nullopt);
+  ASSERT_TRUE(created.ok()) << created.error().message();
+  TaskUpdate update;
+  update.file_id = created->task.file_id;
+  update.resource_group = "S_res_group_other";
+  const ClientTokenKey token{"u-1/10000/UpdateDISyncTask", "tok", "hash-1"};
+  auto first = store->UpdateTask(update, token);
+  ASSERT_TRUE(first.ok()) << first.error().message();
+  EXPECT_EQ(first->task.version, 2);
+  auto replay = store->UpdateTask(update, token);
+  ASSERT_TRUE(replay.ok()) << replay.error().message();
+  EXPECT_TRUE(replay->replayed);
+  EXPECT_EQ(replay->task.version, 2);
+  auto other = store->UpdateTask(update, ClientTokenKey{token.scope, token.token, "hash-2"});
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(QueryRaw(db_path_, "SELECT count(*) FROM task_versions"), "2");
+}
+
+TEST_F(SqliteStoreTest, DeleteTaskTakesItsVersionsAndReferencesAlong) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  Project ws = CreateOrDie(*store, MakeProject("ws"));
+  auto created = store->CreateTask(MakeTask(ws.id, "doomed"), std::nullopt);
+  ASSERT_TRUE(created.ok()) << created.error().message();
+  TaskUpdate update;
+  update.file_id = created->task.file_id;
+  update.resource_group = "S_res_group_other";
+  ASSERT_TRUE(store->UpdateTask(update, std::nullopt).ok());
+
+  ASSERT_TRUE(store->DeleteTask(created->task.file_id).ok());
+  auto gone = store->GetTask(created->task.file_id);
+  ASSERT_FALSE(gone.ok());
+  EXPECT_EQ(gone.error().code(), ErrorCode::kNotFound);
+  auto versions = store->ListTaskVersions(created->task.file_id);
+  ASSERT_FALSE(versions.ok());
+  EXPECT_EQ(versions.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(QueryRaw(db_path_, "SELECT count(*) FROM task_versions"), "0");
+  EXPECT_EQ(QueryRaw(db_path_, "SELECT count(*) FROM task_datasources"), "0");
+  Status again = store->DeleteTask(created->task.file_id);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code(), ErrorCode::kNotFound);
+  auto users = store->TasksUsingDataSource(ws.id, "mysql_pub");
+  ASSERT_TRUE(users.ok());
+  EXPECT_TRUE(users->empty());
+  // The name is free again; FileIds are never reused.
+  auto reborn = store->CreateTask(MakeTask(ws.id, "doomed"), std::nullopt);
+  ASSERT_TRUE(reborn.ok()) << reborn.error().message();
+  EXPECT_EQ(reborn->task.file_id.value(), 1000002);
+}
+
+TEST_F(SqliteStoreTest, ListRefTasksFiltersByWorkspaceDataSourceDirectionAndTypeAndPages) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  Project a = CreateOrDie(*store, MakeProject("ws_a"));
+  Project b = CreateOrDie(*store, MakeProject("ws_b"));
+  std::vector<int64_t> readers;
+  for (int i = 0; i < 5; ++i) {
+    auto t = store->CreateTask(MakeTask(a.id, "reader_" + std::to_string(i)), std::nullopt);
+    ASSERT_TRUE(t.ok()) << t.error().message();
+    readers.push_back(t->task.file_id.value());
+  }
+  NewTask offline = MakeTask(a.id, "offline", "DI_OFFLINE");
+  ASSERT_TRUE(store->CreateTask(offline, std::nullopt).ok());
+  NewTask writer = MakeTask(a.id, "writer");
+  writer.sources = {"mysql_crm"};
+  writer.destinations = {"mysql_pub"};
+  auto writer_task = store->CreateTask(writer, std::nullopt);
+  ASSERT_TRUE(writer_task.ok());
+  ASSERT_TRUE(store->CreateTask(MakeTask(b.id, "elsewhere"), std::nullopt).ok());
+
+  ListRefTasksQuery q;
+  q.project = a.id;
+  q.datasource = "mysql_pub";
+  q.ref_type = "from";
+  q.task_type = "DI_REALTIME";
+  q.page_size = 10;
+  auto all = store->ListRefTasks(q);
+  ASSERT_TRUE(all.ok()) << all.error().message();
+  EXPECT_EQ(FileIdsOf(*all), readers);
+  EXPECT_EQ((*all)[0].sources, (std::vector<std::string>{"mysql_pub"}));
+
+  q.page_size = 2;
+  q.page_number = 3;
+  auto page = store->ListRefTasks(q);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(FileIdsOf(*page), (std::vector<int64_t>{readers[4]}));
+  q.page_number = 4;
+  page = store->ListRefTasks(q);
+  ASSERT_TRUE(page.ok());
+  EXPECT_TRUE(page->empty());
+
+  q.page_number = 1;
+  q.page_size = 10;
+  q.ref_type = "to";
+  auto to = store->ListRefTasks(q);
+  ASSERT_TRUE(to.ok());
+  EXPECT_EQ(FileIdsOf(*to), (std::vector<int64_t>{writer_task->task.file_id.value()}));
+
+  q.ref_type = "from";
+  q.task_type = "DI_OFFLINE";
+  auto batch = store->ListRefTasks(q);
+  ASSERT_TRUE(batch.ok());
+  ASSERT_EQ(batch->size(), 1u);
+  EXPECT_EQ((*batch)[0].name, "offline");
+
+  auto users = store->TasksUsingDataSource(a.id, "mysql_pub");
+  ASSERT_TRUE(users.ok());
+  EXPECT_EQ(users->size(), 7u);
+  users = store->TasksUsingDataSource(b.id, "mysql_pub");
+  ASSERT_TRUE(users.ok());
+  ASSERT_EQ(users->size(), 1u);
+  EXPECT_EQ((*users)[0].name, "elsewhere");
+  users = store->TasksUsingDataSource(a.id, "nothing");
+  ASSERT_TRUE(users.ok());
+  EXPECT_TRUE(users->empty());
+}
+
 }  // namespace
 }  // namespace disync::store
