@@ -22,6 +22,7 @@
 #include "api/async_config.h"
 #include "api/datasources.h"
 #include "api/identities.h"
+#include "api/tasks.h"
 #include "api/workspaces.h"
 #include "common/executor.h"
 #include "common/logging.h"
@@ -106,6 +107,9 @@ const Answer kConnectionNotExists{400, "Invalid.Tenant.ConnectionNotExists"};
 // What an allowed member-management call answers: its target user does not
 // exist, so that no call changes the membership the later checks rely on.
 const Answer kTargetNotInTenant{400, "Invalid.Tenant.UserNotInTenant"};
+// What an allowed GenerateDISyncTaskConfigForUpdating answers for a task that
+// does not exist (the other task operations answer such a task in band).
+const Answer kNoSuchTask{400, "Invalid.DI.Parameter"};
 
 struct Expectation {
   Audience audience;
@@ -147,6 +151,14 @@ const std::map<std::string, Expectation>& ExpectedTable() {
       {"QueryDISyncTaskConfigProcessResult", Roles(EveryRole(), Refusal::kNoPrivilege)},
       // DI task development: owner, admin, dev.
       {"GenerateDISyncTaskConfigForCreating", Roles({kOwner, kAdmin, kDev}, Refusal::kNoPrivilege)},
+      {"GenerateDISyncTaskConfigForUpdating",
+       Roles({kOwner, kAdmin, kDev}, Refusal::kNoPrivilege, kNoSuchTask)},
+      {"CreateDISyncTask", Roles({kOwner, kAdmin, kDev}, Refusal::kNoPrivilege)},
+      {"UpdateDISyncTask", Roles({kOwner, kAdmin, kDev}, Refusal::kNoPrivilege)},
+      {"DeleteDISyncTask", Roles({kOwner, kAdmin, kDev}, Refusal::kNoPrivilege)},
+      // Task reads: every built-in role.
+      {"GetDISyncTask", Roles(EveryRole(), Refusal::kNoPrivilege)},
+      {"ListRefDISyncTasks", Roles(EveryRole(), Refusal::kNoPrivilege)},
       // Data source write: owner, admin, O&M.
       {"CreateDataSource", Roles({kOwner, kAdmin, kPe}, Refusal::kNoPrivilege)},
       {"CreateConnection", Roles({kOwner, kAdmin, kPe}, Refusal::kNoPrivilege)},
@@ -279,6 +291,7 @@ class PermissionsTest : public ::testing::Test {
     RegisterDataSourceRoutes(router_, *store_, clock_);
     // No workers here: a generation process stays queued.
     RegisterAsyncConfigRoutes(router_, *store_, [] {});
+    RegisterTaskRoutes(router_, *store_, [] {});
     credentials_ = std::make_unique<iam::StoreCredentialSource>(*store_);
     authorizer_ = std::make_unique<iam::RoleAuthorizer>(*store_);
     dispatcher_ = std::make_unique<openapi::Dispatcher>(router_, *credentials_, authorizer_.get(),
@@ -442,6 +455,29 @@ class PermissionsTest : public ::testing::Test {
     if (action == "QueryDISyncTaskConfigProcessResult") {
       return ParamMap{
           {"ProjectId", project}, {"TaskType", "DI_REALTIME"}, {"AsyncProcessId", "99999"}};
+    }
+    // Task operations on a FileId that does not exist: answered in band
+    // (Data.Status "fail"), except Generate...ForUpdating (400).
+    if (action == "CreateDISyncTask") {
+      return ParamMap{{"ProjectId", project},
+                      {"TaskType", "DI_OFFLINE"},
+                      {"TaskName", Unique("perm_task_")},
+                      {"TaskContent", "{\"type\":\"job\"}"}};
+    }
+    if (action == "UpdateDISyncTask" || action == "DeleteDISyncTask" || action == "GetDISyncTask") {
+      return ParamMap{{"ProjectId", project}, {"TaskType", "DI_REALTIME"}, {"FileId", "999999"}};
+    }
+    if (action == "ListRefDISyncTasks") {
+      return ParamMap{{"ProjectId", project},
+                      {"DatasourceName", kProbeName},
+                      {"RefType", "from"},
+                      {"TaskType", "DI_REALTIME"}};
+    }
+    if (action == "GenerateDISyncTaskConfigForUpdating") {
+      return ParamMap{{"ProjectId", project},
+                      {"TaskType", "DI_REALTIME"},
+                      {"TaskId", "999999"},
+                      {"TaskParam", kTaskParam}};
     }
     // Member management names a user the tenant does not know.
     if (action == "CreateProjectMember" || action == "DeleteProjectMember") {
