@@ -13,6 +13,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 export DISYNC_SDK_HARNESS_DIR=${DISYNC_SDK_HARNESS_DIR:-$here/.cache/sdk-harness}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
 
 if [ -z "${DISYNC_TEST_MYSQL_HOST:-}" ] || [ -z "${DISYNC_TEST_PG_HOST:-}" ]; then
   services_dir=$(mktemp -d "${TMPDIR:-/tmp}/disync-services.XXXXXX")
