@@ -40,7 +40,7 @@ run: build
 # The full suite: unit and integration tests on the release build, the same
 # suite under AddressSanitizer + UndefinedBehaviorSanitizer and under
 # ThreadSanitizer, then every fuzzer for a bounded time.
-TEST_FUZZ_SECONDS ?= 30
+TEST_FUZZ_SECONDS ?= 60
 test: build build-asan build-tsan
 	bash scripts/run-tests.sh $(BUILD)
 	bash scripts/run-tests.sh $(ASAN_BUILD)
