@@ -187,6 +187,28 @@ async function main() {
     await fresh.stop();
   });
   fresh.cleanup();
+
+  // --log-format json: every line is one JSON object; the request line
+  // carries RequestId, Action, AccessKeyId, status and latency, no secret.
+  const jsonLogged = new Disyncd(args.disyncd, {
+    env: { DISYNC_ROOT_ACCESS_KEY_ID: key.id, DISYNC_ROOT_ACCESS_KEY_SECRET: key.secret },
+    args: ['--log-format', 'json'],
+  });
+  await checks.check('--log-format json writes one JSON object per line', async () => {
+    const ep = await jsonLogged.start();
+    const res = await makeCaller('oa3', ep, key)('ListProjects', {});
+    assert(res.ok, JSON.stringify(res.body));
+    await jsonLogged.stop();
+    const lines = jsonLogged.log.split('\n').filter((l) => l.trim() !== '');
+    const parsed = lines.map((l) => { try { return JSON.parse(l); } catch (e) { throw new Error(`not JSON: ${l}`); } });
+    assert(parsed.every((j) => typeof j.ts === 'string' && typeof j.level === 'string' && typeof j.msg === 'string'), 'ts/level/msg');
+    const request = parsed.find((j) => j.msg === 'request' && j.action === 'ListProjects');
+    assert(request && request.request_id === res.body.RequestId && request.access_key_id === key.id &&
+      request.status === '200' && !Number.isNaN(Number(request.latency_ms)), JSON.stringify(request));
+    assert(parsed.some((j) => /^listening on http:\/\//.test(j.msg)), 'the listening line');
+    assert(!jsonLogged.log.includes(key.secret), 'a secret in the log');
+  });
+  jsonLogged.cleanup();
   process.exit(checks.finish());
 }
 
