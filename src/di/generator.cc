@@ -471,19 +471,6 @@ void PutOptional(std::string* out, const std::optional<T>& value) {
   PutBytes(out, value ? "1" + std::to_string(*value) : std::string("0"));
 }
 
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  int ok = EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  if (ok != 1) return std::string();  // OpenSSL without SHA-256 is not a configuration we run on
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0xF];
-  }
-  return hex;
-}
 
 }  // namespace
 
@@ -580,6 +567,20 @@ Result<std::string> GenerateTaskContent(const RealtimeScript& script, const std:
   content["order"] = std::move(order);
   // Source names and comments need not be valid UTF-8; never throw on them.
   return content.dump(-1, ' ', false, OJson::error_handler_t::replace);
+}
+
+std::string Sha256Hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  int ok = EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  if (ok != 1) return std::string();  // OpenSSL without SHA-256 is not a configuration we run on
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 0xF];
+  }
+  return hex;
 }
 
 }  // namespace disync::di

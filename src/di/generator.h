@@ -67,6 +67,9 @@ struct SourceSchema {
 Result<std::string> GenerateTaskContent(const RealtimeScript& script, const std::vector<SourceSchema>& schemas,
                                         const GeneratorOptions& options);
 
+// Lower-case hex SHA-256 of `data` (the fingerprints' digest).
+std::string Sha256Hex(std::string_view data);
+
 // Lower-case hex SHA-256 over a canonical, length-prefixed serialisation of the
 // schemas: data sources sorted by name, tables by (database, name), columns by
 // ordinal, every field of TableSchema and ColumnSchema included. Independent

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -32,6 +33,20 @@ struct JsonLimits {
 // go on collecting problems.
 std::optional<nlohmann::json> ReadJson(std::string_view text, std::string_view what,
                                        const JsonLimits& limits, std::vector<Problem>* problems);
+
+// The member `key` of a JSON object, or null when `object` is not an object
+// or has no such member.
+inline const nlohmann::json* Member(const nlohmann::json& object, std::string_view key) {
+  if (!object.is_object()) return nullptr;
+  auto it = object.find(key);
+  return it == object.end() ? nullptr : &*it;
+}
+
+// The member `key` when it is a string, else null.
+inline const std::string* StringMember(const nlohmann::json& object, std::string_view key) {
+  const nlohmann::json* value = Member(object, key);
+  return value != nullptr && value->is_string() ? value->get_ptr<const std::string*>() : nullptr;
+}
 
 }  // namespace disync::di
 

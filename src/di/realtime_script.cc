@@ -33,17 +33,6 @@ const JsonSchema& ScriptSchema() {
   return *schema;
 }
 
-const Json* Member(const Json& object, const char* key) {
-  if (!object.is_object()) return nullptr;
-  auto it = object.find(key);
-  return it == object.end() ? nullptr : &*it;
-}
-
-const std::string* StringMember(const Json& object, const char* key) {
-  const Json* value = Member(object, key);
-  return value != nullptr && value->is_string() ? value->get_ptr<const std::string*>() : nullptr;
-}
-
 std::string Quote(std::string_view text) {
   std::string out = "\"";
   out += text;

@@ -1,7 +1,5 @@
 #include "di/task_update.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -11,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "di/generator.h"
 #include "di/json_reader.h"
 #include "di/task_content.h"
 #include "di/type_mapping.h"
@@ -26,17 +25,6 @@ std::string Quote(std::string_view text) {
   out += text;
   out += '"';
   return out;
-}
-
-const Json* Member(const Json& object, const char* key) {
-  if (!object.is_object()) return nullptr;
-  auto it = object.find(key);
-  return it == object.end() ? nullptr : &*it;
-}
-
-const std::string* StringMember(const Json& object, const char* key) {
-  const Json* value = Member(object, key);
-  return value != nullptr && value->is_string() ? value->get_ptr<const std::string*>() : nullptr;
 }
 
 // What PlanTaskUpdate needs of the current content, read after
@@ -426,18 +414,6 @@ class UpdateChecker {
   std::vector<Problem>* problems_;
 };
 
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr) != 1) return "";
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0xF];
-  }
-  return hex;
-}
 
 void PutBytes(std::string* out, std::string_view bytes) {
   *out += std::to_string(bytes.size());
