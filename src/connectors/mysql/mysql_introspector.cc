@@ -331,11 +331,15 @@ Result<std::vector<TableSchema>> MysqlIntrospector::DescribeTables(
           return OkStatus();
         }));
 
+    // The primary key from STATISTICS, not KEY_COLUMN_USAGE: both list the
+    // key's columns in order, but MariaDB opens every table in the storage
+    // engine to answer KEY_COLUMN_USAGE and only reads the table definition
+    // for STATISTICS (0.25 s against 0.01 s for 1,000 InnoDB tables).
     std::map<std::string, std::vector<std::pair<int32_t, std::string>>> keys;
     DISYNC_RETURN_IF_ERROR(Query(
-        fmt::format("SELECT TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION "
-                    "FROM information_schema.KEY_COLUMN_USAGE "
-                    "WHERE TABLE_SCHEMA = {} AND CONSTRAINT_NAME = 'PRIMARY'{}",
+        fmt::format("SELECT TABLE_NAME, COLUMN_NAME, SEQ_IN_INDEX "
+                    "FROM information_schema.STATISTICS "
+                    "WHERE TABLE_SCHEMA = {} AND INDEX_NAME = 'PRIMARY'{}",
                     schema, table_filter),
         [&](const Row& row) {
           keys[Text(row[0])].emplace_back(ParseOptionalInt<int32_t>(row[2]).value_or(0),
@@ -350,14 +354,28 @@ Result<std::vector<TableSchema>> MysqlIntrospector::DescribeTables(
     }
 
     // MariaDB stores JSON as LONGTEXT with a json_valid() CHECK; report it as
-    // json, as MySQL does, so that the type mapping can tell.
-    if (is_mariadb_) {
+    // json, as MySQL does, so that the type mapping can tell. MariaDB opens
+    // each table in its storage engine to answer CHECK_CONSTRAINTS (about
+    // 0.2 ms per InnoDB table, ten times what COLUMNS costs), so only the
+    // tables with a LONGTEXT column are asked about.
+    std::vector<std::string> longtext_tables;
+    for (const auto& [name, table] : found) {
+      if (std::any_of(table.columns.begin(), table.columns.end(),
+                      [](const ColumnSchema& c) { return c.data_type == "longtext"; })) {
+        longtext_tables.push_back(Quote(name));
+      }
+    }
+    if (is_mariadb_ && !longtext_tables.empty()) {
+      const std::string check_filter =
+          longtext_tables.size() <= internal::kMaxTablesInFilter
+              ? fmt::format(" AND TABLE_NAME IN ({})", fmt::join(longtext_tables, ", "))
+              : "";
       std::map<std::string, std::map<std::string, std::string>> checks;
       DISYNC_RETURN_IF_ERROR(Query(
           fmt::format("SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE "
                       "FROM information_schema.CHECK_CONSTRAINTS "
                       "WHERE CONSTRAINT_SCHEMA = {} AND CHECK_CLAUSE LIKE 'json_valid(%'{}",
-                      schema, table_filter),
+                      schema, check_filter),
           [&](const Row& row) {
             checks[Text(row[0])][Text(row[1])] = Text(row[2]);
             return OkStatus();

@@ -2,7 +2,7 @@
 // libmariadb connection (TCP, utf8mb4, the config's connect/read/write
 // timeouts) and the server's information_schema.
 //
-// DescribeTables reads TABLES, COLUMNS and KEY_COLUMN_USAGE (and, on MariaDB,
+// DescribeTables reads TABLES, COLUMNS and STATISTICS (and, on MariaDB,
 // CHECK_CONSTRAINTS, to tell a JSON column from the LONGTEXT it is stored
 // as): one query each per database, the table list pushed into the SQL as an
 // escaped `TABLE_NAME IN (...)`.
