@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/check.h"
+#include "common/json_writer.h"
 #include "di/type_mapping.h"
 
 namespace disync::di {
@@ -348,112 +350,92 @@ class Planner {
   std::vector<Failure> failures_;
 };
 
-OJson RenderColumn(const ColumnPlan& plan, size_t index) {
+// The TaskContent is written as it is rendered (json_writer.h), table by
+// table: its size is linear in the tables, and no DOM of it is ever held.
+
+void WriteColumn(JsonWriter& out, const ColumnPlan& plan, size_t index) {
   const ColumnSchema& column = *plan.column;
-  OJson out = OJson::object();
-  out["columnSize"] = plan.mapped.column_size;
-  out["name"] = column.name;
-  out["index"] = index;
-  out["comment"] = column.comment;
-  out["newDigit"] = plan.mapped.digit;
-  out["type"] = plan.mapped.target_type;
-  out["digit"] = plan.mapped.digit;
-  out["primaryKey"] = plan.primary_key;
-  out["sourceType"] = column.column_type.empty() ? column.data_type : column.column_type;
-  out["rule"] = plan.mapped.rule;
-  out["lossy"] = plan.mapped.lossy;
-  if (plan.mapped.lossy) out["lossyReason"] = plan.mapped.lossy_reason;
-  return out;
+  out.BeginObject()
+      .Member("columnSize", int64_t{plan.mapped.column_size})
+      .Member("name", column.name)
+      .Member("index", static_cast<int64_t>(index))
+      .Member("comment", column.comment)
+      .Member("newDigit", int64_t{plan.mapped.digit})
+      .Member("type", plan.mapped.target_type)
+      .Member("digit", int64_t{plan.mapped.digit})
+      .Member("primaryKey", plan.primary_key)
+      .Member("sourceType", column.column_type.empty() ? column.data_type : column.column_type)
+      .Member("rule", plan.mapped.rule)
+      .Member("lossy", plan.mapped.lossy);
+  if (plan.mapped.lossy) out.Member("lossyReason", plan.mapped.lossy_reason);
+  out.EndObject();
 }
 
-OJson RenderTableRule(const TablePlan& plan, SolutionType solution) {
+void WriteTableRule(JsonWriter& out, const TablePlan& plan, SolutionType solution) {
   const TableSchema& table = *plan.table;
-  OJson primary_key = OJson::object();
-  primary_key["column"] = table.primary_key;
-  primary_key["type"] = table.primary_key.empty() ? "none" : "pk";
-
-  OJson columns = OJson::array();
-  for (size_t i = 0; i < plan.columns.size(); ++i) columns.push_back(RenderColumn(plan.columns[i], i));
-  OJson create = OJson::object();
-  create["indexType"] = plan.target_table;
-  create["dataColumn"] = std::move(columns);
-  create["schemaName"] = plan.target_schema;
-  create["tableName"] = plan.target_table;
-
-  OJson rule = OJson::object();
-  rule["srcTable"] = table.name;
-  rule["mergeIntoCycleType"] = "DEFAULT";
-  rule["hourDeltaEnable"] = false;
-  rule["dstTable"] = plan.dst_table;
-  rule["dayDeltaEnable"] = false;
-  rule["primaryKeyInfo"] = std::move(primary_key);
-  rule["dstCreateTableInfo"] = std::move(create);
-  rule["srcDbName"] = table.database;
-  if (solution == SolutionType::kOdps) rule["tableType"] = table.primary_key.empty() ? "append" : "delta";
-  return rule;
-}
-
-OJson RenderReader(const std::vector<ConnectionPlan>& plans) {
-  OJson connections = OJson::array();
-  for (const ConnectionPlan& plan : plans) {
-    OJson selected = OJson::array();
-    for (const RenderedSelection& selection : plan.selections) {
-      OJson infos = OJson::array();
-      for (const std::string& table : selection.tables) {
-        OJson info = OJson::object();
-        info["enable"] = true;
-        info["table"] = table;
-        info["tableName"] = table;
-        infos.push_back(std::move(info));
-      }
-      OJson schema = OJson::object();
-      schema["tableInfos"] = std::move(infos);
-      OJson entry = OJson::object();
-      entry["schema"] = OJson::array({std::move(schema)});
-      entry["dbName"] = selection.database;
-      selected.push_back(std::move(entry));
-    }
-    OJson connection = OJson::object();
-    connection["datasourceType"] = plan.connection->datasource_type;
-    connection["datasource"] = plan.connection->datasource;
-    connection["selectedTables"] = std::move(selected);
-    connections.push_back(std::move(connection));
+  out.BeginObject()
+      .Member("srcTable", table.name)
+      .Member("mergeIntoCycleType", "DEFAULT")
+      .Member("hourDeltaEnable", false)
+      .Member("dstTable", plan.dst_table)
+      .Member("dayDeltaEnable", false);
+  out.Key("primaryKeyInfo").BeginObject().Key("column").BeginArray();
+  for (const std::string& key : table.primary_key) out.String(key);
+  out.EndArray().Member("type", table.primary_key.empty() ? "none" : "pk").EndObject();
+  out.Key("dstCreateTableInfo").BeginObject().Member("indexType", plan.target_table);
+  out.Key("dataColumn").BeginArray();
+  for (size_t i = 0; i < plan.columns.size(); ++i) WriteColumn(out, plan.columns[i], i);
+  out.EndArray()
+      .Member("schemaName", plan.target_schema)
+      .Member("tableName", plan.target_table)
+      .EndObject();
+  out.Member("srcDbName", table.database);
+  if (solution == SolutionType::kOdps) {
+    out.Member("tableType", table.primary_key.empty() ? "append" : "delta");
   }
-  OJson parameter = OJson::object();
-  parameter["connection"] = std::move(connections);
-  OJson step = OJson::object();
-  step["stepType"] = "mysql";
-  step["parameter"] = std::move(parameter);
-  step["name"] = "reader";
-  step["category"] = "reader";
-  return step;
+  out.EndObject();
 }
 
-OJson RenderWriter(const RealtimeScript& script, const std::vector<ConnectionPlan>& plans) {
-  OJson datasources = OJson::array();
+void WriteReader(JsonWriter& out, const std::vector<ConnectionPlan>& plans) {
+  out.BeginObject().Member("stepType", "mysql").Key("parameter").BeginObject();
+  out.Key("connection").BeginArray();
+  for (const ConnectionPlan& plan : plans) {
+    out.BeginObject()
+        .Member("datasourceType", plan.connection->datasource_type)
+        .Member("datasource", plan.connection->datasource);
+    out.Key("selectedTables").BeginArray();
+    for (const RenderedSelection& selection : plan.selections) {
+      out.BeginObject().Key("schema").BeginArray().BeginObject().Key("tableInfos").BeginArray();
+      for (const std::string& table : selection.tables) {
+        out.BeginObject()
+            .Member("enable", true)
+            .Member("table", table)
+            .Member("tableName", table)
+            .EndObject();
+      }
+      out.EndArray().EndObject().EndArray().Member("dbName", selection.database).EndObject();
+    }
+    out.EndArray().EndObject();
+  }
+  out.EndArray().EndObject();
+  out.Member("name", "reader").Member("category", "reader").EndObject();
+}
+
+void WriteWriter(JsonWriter& out, const RealtimeScript& script,
+                 const std::vector<ConnectionPlan>& plans) {
+  out.BeginObject().Member("stepType", WriterStepType(script.solution));
+  out.Key("parameter").BeginObject().Member("datasource", script.writer_datasource);
+  out.Key("tableMappingRule").BeginObject().Key("datasource").BeginArray();
   size_t total = 0;
   for (const ConnectionPlan& plan : plans) {
-    OJson rules = OJson::array();
-    for (const TablePlan& table : plan.tables) rules.push_back(RenderTableRule(table, script.solution));
+    out.BeginObject().Key("tableRule").BeginArray();
+    for (const TablePlan& table : plan.tables) WriteTableRule(out, table, script.solution);
     total += plan.tables.size();
-    OJson entry = OJson::object();
-    entry["tableRule"] = std::move(rules);
-    entry["srcDatasourceName"] = plan.connection->datasource;
-    datasources.push_back(std::move(entry));
+    out.EndArray().Member("srcDatasourceName", plan.connection->datasource).EndObject();
   }
-  OJson mapping = OJson::object();
-  mapping["datasource"] = std::move(datasources);
-  mapping["totalTableMapping"] = total;
-  OJson parameter = OJson::object();
-  parameter["datasource"] = script.writer_datasource;
-  parameter["tableMappingRule"] = std::move(mapping);
-  parameter["writeMode"] = WriteMode(script.solution);
-  OJson step = OJson::object();
-  step["stepType"] = WriterStepType(script.solution);
-  step["parameter"] = std::move(parameter);
-  step["name"] = "writer";
-  step["category"] = "writer";
-  return step;
+  out.EndArray().Member("totalTableMapping", static_cast<int64_t>(total)).EndObject();
+  out.Member("writeMode", WriteMode(script.solution)).EndObject();
+  out.Member("name", "writer").Member("category", "writer").EndObject();
 }
 
 // ---- fingerprint ----
@@ -553,20 +535,18 @@ Result<std::string> GenerateTaskContent(const RealtimeScript& script, const std:
   extend["schemaFingerprint"] = SchemaFingerprint(used);
   extend["generatorVersion"] = options.generator_version;
 
-  OJson hop = OJson::object();
-  hop["from"] = "reader";
-  hop["to"] = "writer";
-  OJson order = OJson::object();
-  order["hops"] = OJson::array({std::move(hop)});
-
-  OJson content = OJson::object();
-  content["extend"] = std::move(extend);
-  content["type"] = "job";
-  content["steps"] = OJson::array({RenderReader(plans), RenderWriter(script, plans)});
-  content["version"] = "2.0";
-  content["order"] = std::move(order);
-  // Source names and comments need not be valid UTF-8; never throw on them.
-  return content.dump(-1, ' ', false, OJson::error_handler_t::replace);
+  std::string content;
+  JsonWriter out(&content);
+  out.BeginObject().Member("extend", extend).Member("type", "job");
+  out.Key("steps").BeginArray();
+  WriteReader(out, plans);
+  WriteWriter(out, script, plans);
+  out.EndArray().Member("version", "2.0");
+  out.Key("order").BeginObject().Key("hops").BeginArray();
+  out.BeginObject().Member("from", "reader").Member("to", "writer").EndObject();
+  out.EndArray().EndObject().EndObject();
+  DISYNC_CHECK(out.complete());
+  return content;
 }
 
 std::string Sha256Hex(std::string_view data) {

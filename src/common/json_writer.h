@@ -1,0 +1,81 @@
+// JsonWriter: appends compact JSON to a string value by value, for documents
+// too large to build as a DOM first (the TaskContent of 100,000 tables is
+// gigabytes as nlohmann nodes and about 400 MB as text), and for answers
+// whose cost is escaping one long string (a TaskContent inside a response).
+//
+// The output is byte-identical to nlohmann::ordered_json::dump(-1, ' ',
+// false, error_handler_t::replace) of the same document. Strings are copied
+// run by run: printable ASCII as it is, '"' and '\\' with a backslash, and
+// every other run of bytes (control characters, anything non-ASCII) escaped
+// by nlohmann itself, so that invalid UTF-8 becomes U+FFFD exactly as it
+// would. nlohmann checks UTF-8 byte by byte on the whole string, about ten
+// times slower on a TaskContent, which is mostly ASCII with many quotes.
+// Sub-documents already held as nlohmann values are written with Value(),
+// recursively, with the same string escaping.
+//
+// Misuse (a value where a key is due, unbalanced End*) is a programming
+// error: DISYNC_CHECK aborts. Not thread-safe; one writer per output string.
+#ifndef DISYNC_COMMON_JSON_WRITER_H_
+#define DISYNC_COMMON_JSON_WRITER_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace disync {
+
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::string* out) : out_(out) {}
+
+  JsonWriter& BeginObject();
+  JsonWriter& EndObject();
+  JsonWriter& BeginArray();
+  JsonWriter& EndArray();
+  // The member name of the next value (inside an object only).
+  JsonWriter& Key(std::string_view key);
+
+  JsonWriter& String(std::string_view value);
+  JsonWriter& Int(int64_t value);
+  JsonWriter& Bool(bool value);
+  JsonWriter& Value(const nlohmann::ordered_json& value);
+  JsonWriter& Value(const nlohmann::json& value);
+
+  // Shorthands for Key(key) followed by the value.
+  JsonWriter& Member(std::string_view key, std::string_view value) { return Key(key).String(value); }
+  JsonWriter& Member(std::string_view key, const std::string& value) { return Key(key).String(value); }
+  JsonWriter& Member(std::string_view key, const char* value) { return Key(key).String(value); }
+  JsonWriter& Member(std::string_view key, int64_t value) { return Key(key).Int(value); }
+  JsonWriter& Member(std::string_view key, bool value) { return Key(key).Bool(value); }
+  JsonWriter& Member(std::string_view key, const nlohmann::ordered_json& value) {
+    return Key(key).Value(value);
+  }
+
+  // True once every container begun has ended.
+  bool complete() const { return stack_.empty() && wrote_root_; }
+
+ private:
+  enum class Level { kObject, kArray };
+  struct Frame {
+    Level level;
+    bool empty = true;
+  };
+
+  // Writes the separator a value needs here; checks a value may come.
+  void BeforeValue();
+  void AppendString(std::string_view value);
+  template <typename Json>
+  void WriteValue(const Json& value);
+
+  std::string* out_;
+  std::vector<Frame> stack_;
+  bool after_key_ = false;
+  bool wrote_root_ = false;
+};
+
+}  // namespace disync
+
+#endif  // DISYNC_COMMON_JSON_WRITER_H_

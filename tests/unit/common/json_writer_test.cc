@@ -1,0 +1,141 @@
+#include "common/json_writer.h"
+
+#include <random>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace disync {
+namespace {
+
+using OJson = nlohmann::ordered_json;
+
+std::string Dump(const OJson& value) {
+  return value.dump(-1, ' ', false, OJson::error_handler_t::replace);
+}
+
+// Writes `value` through JsonWriter's typed calls (not Value()), recursively.
+void WriteTyped(JsonWriter& out, const OJson& value) {
+  switch (value.type()) {
+    case OJson::value_t::object:
+      out.BeginObject();
+      for (const auto& [key, member] : value.items()) {
+        out.Key(key);
+        WriteTyped(out, member);
+      }
+      out.EndObject();
+      break;
+    case OJson::value_t::array:
+      out.BeginArray();
+      for (const OJson& element : value) WriteTyped(out, element);
+      out.EndArray();
+      break;
+    case OJson::value_t::string:
+      out.String(value.get_ref<const std::string&>());
+      break;
+    case OJson::value_t::boolean:
+      out.Bool(value.get<bool>());
+      break;
+    default:
+      out.Int(value.get<int64_t>());
+      break;
+  }
+}
+
+// Table-driven: the writer's bytes equal nlohmann's dump of the same document.
+TEST(JsonWriter, WritesWhatNlohmannDumps) {
+  const std::string invalid_utf8 = std::string("a\xff") + "b";
+  const OJson cases[] = {
+      OJson::object(),
+      OJson::array(),
+      OJson::array({OJson::object(), OJson::array(), OJson::array({1})}),
+      OJson{{"a", 1}, {"b", OJson::array({true, false, -7})}, {"c", {{"d", "e"}}}},
+      OJson{{"quote\"and\\slash", "line\nbreak\ttab\x01\x1f"}},
+      OJson{{"unicode", "h\xc3\xa9llo \xe4\xb8\xad\xe6\x96\x87 \xf0\x9f\x98\x80"}, {"del", "\x7f"}},
+      OJson{{"invalid", invalid_utf8}, {invalid_utf8, 0}},
+      OJson{{"big", int64_t{9223372036854775807}}, {"small", int64_t{-9223372036854775807} - 1}},
+  };
+  for (const OJson& value : cases) {
+    std::string typed;
+    JsonWriter typed_writer(&typed);
+    WriteTyped(typed_writer, value);
+    EXPECT_TRUE(typed_writer.complete());
+    EXPECT_EQ(typed, Dump(value));
+
+    std::string embedded;
+    JsonWriter embedded_writer(&embedded);
+    embedded_writer.BeginArray().Value(value).Value(value).EndArray();
+    EXPECT_EQ(embedded, "[" + Dump(value) + "," + Dump(value) + "]");
+  }
+}
+
+// Differential: random strings over the bytes where escaping is decided
+// (quotes, backslashes, control characters, DEL, UTF-8 lead and continuation
+// bytes, valid and broken sequences), as values and as keys, through the
+// run-by-run escaping and through nlohmann's; both must agree byte for byte.
+TEST(JsonWriter, EscapesRandomBytesAsNlohmannDoes) {
+  const std::string alphabet = std::string("aZ09 \"\\/\b\f\n\r\t\x01\x1f\x7f") +
+                               "\xc3\xa9\xe4\xb8\xad\xf0\x9f\x98\x80\x80\xbf\xc0\xff\xfe\xed\xa0";
+  std::mt19937 random(20261125);
+  std::uniform_int_distribution<size_t> length(0, 24);
+  std::uniform_int_distribution<size_t> pick(0, alphabet.size() - 1);
+  for (int i = 0; i < 20000; ++i) {
+    std::string text;
+    for (size_t n = length(random); n > 0; --n) text.push_back(alphabet[pick(random)]);
+    const OJson value = {{text, text}, {"list", {text, 1, text}}};
+    std::string out;
+    JsonWriter writer(&out);
+    writer.Value(value);
+    ASSERT_EQ(out, Dump(value)) << "case " << i;
+  }
+}
+
+TEST(JsonWriter, WritesPlainJsonValuesToo) {
+  const nlohmann::json value = {{"b", {1.5, nullptr, "x\"y"}}, {"a", false}};
+  std::string out;
+  JsonWriter writer(&out);
+  writer.Value(value);
+  EXPECT_EQ(out, value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+TEST(JsonWriter, MembersWriteKeysAndValues) {
+  std::string out;
+  JsonWriter writer(&out);
+  writer.BeginObject()
+      .Member("s", std::string("x"))
+      .Member("c", "y")
+      .Member("i", int64_t{3})
+      .Member("b", true)
+      .Member("j", OJson::array({1, "2"}))
+      .EndObject();
+  EXPECT_EQ(out, R"({"s":"x","c":"y","i":3,"b":true,"j":[1,"2"]})");
+  EXPECT_TRUE(writer.complete());
+}
+
+TEST(JsonWriter, IsIncompleteUntilEveryContainerEnds) {
+  std::string out;
+  JsonWriter writer(&out);
+  EXPECT_FALSE(writer.complete());
+  writer.BeginObject().Key("a").BeginArray();
+  EXPECT_FALSE(writer.complete());
+  writer.EndArray().EndObject();
+  EXPECT_TRUE(writer.complete());
+}
+
+TEST(JsonWriterDeathTest, AValueWhereAKeyIsDueAborts) {
+  std::string out;
+  JsonWriter writer(&out);
+  writer.BeginObject();
+  EXPECT_DEATH(writer.String("no key"), "");
+}
+
+TEST(JsonWriterDeathTest, UnbalancedEndAborts) {
+  std::string out;
+  JsonWriter writer(&out);
+  writer.BeginArray();
+  EXPECT_DEATH(writer.EndObject(), "");
+}
+
+}  // namespace
+}  // namespace disync
