@@ -61,7 +61,7 @@ Result<Process> ReadProcess(const Statement& row) {
 
 Result<Process> SqliteStore::GetProcessLocked(ProcessId id) {
   DISYNC_ASSIGN_OR_RETURN(
-      Statement stmt, Statement::Prepare(db_, "SELECT " + std::string(kProcessColumns) +
+      Statement stmt, statements_->Prepare( "SELECT " + std::string(kProcessColumns) +
                                                   " FROM processes WHERE id = ?"));
   stmt.BindInt(1, id.value());
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -76,7 +76,7 @@ Result<EnqueueOutcome> SqliteStore::EnqueueProcess(const NewProcess& process,
     if (token) {
       DISYNC_ASSIGN_OR_RETURN(
           Statement seen,
-          Statement::Prepare(db_,
+          statements_->Prepare(
                              "SELECT request_hash, result_id FROM client_tokens WHERE scope = ? "
                              "AND token = ?"));
       seen.BindText(1, token->scope).BindText(2, token->token);
@@ -92,7 +92,7 @@ Result<EnqueueOutcome> SqliteStore::EnqueueProcess(const NewProcess& process,
     int64_t now = ToUnixMillis(clock_.Now());
     DISYNC_ASSIGN_OR_RETURN(
         Statement insert,
-        Statement::Prepare(db_,
+        statements_->Prepare(
                            "INSERT INTO processes (project_id, task_type, kind, task_id, "
                            "task_param, caller_user_id, status, created_ms, updated_ms) "
                            "VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)"));
@@ -109,7 +109,7 @@ Result<EnqueueOutcome> SqliteStore::EnqueueProcess(const NewProcess& process,
     if (token) {
       DISYNC_ASSIGN_OR_RETURN(
           Statement remember,
-          Statement::Prepare(db_,
+          statements_->Prepare(
                              "INSERT INTO client_tokens (scope, token, request_hash, result_id, "
                              "created_ms) VALUES (?, ?, ?, ?, ?)"));
       remember.BindText(1, token->scope)
@@ -129,7 +129,7 @@ Result<std::optional<std::pair<std::string, int64_t>>> SqliteStore::FindClientTo
   std::lock_guard lock(mu_);
   DISYNC_ASSIGN_OR_RETURN(
       Statement stmt,
-      Statement::Prepare(db_,
+      statements_->Prepare(
                          "SELECT request_hash, result_id FROM client_tokens WHERE scope = ? AND "
                          "token = ?"));
   stmt.BindText(1, scope).BindText(2, token);
@@ -150,7 +150,7 @@ Result<std::optional<Process>> SqliteStore::ClaimProcess(const std::string& owne
   return InTransaction(db_, TransactionMode::kWrite, [&]() -> Result<std::optional<Process>> {
     DISYNC_ASSIGN_OR_RETURN(
         Statement pick,
-        Statement::Prepare(db_,
+        statements_->Prepare(
                            "SELECT id FROM processes WHERE status = 'queued' OR (status = "
                            "'running' AND lease_expires_ms < ?) ORDER BY id LIMIT 1"));
     pick.BindInt(1, ToUnixMillis(now));
@@ -159,7 +159,7 @@ Result<std::optional<Process>> SqliteStore::ClaimProcess(const std::string& owne
     ProcessId id(pick.ColumnInt(0));
     DISYNC_ASSIGN_OR_RETURN(
         Statement claim,
-        Statement::Prepare(db_,
+        statements_->Prepare(
                            "UPDATE processes SET status = 'running', lease_owner = ?, "
                            "lease_expires_ms = ?, attempts = attempts + 1, updated_ms = ? "
                            "WHERE id = ?"));
@@ -180,7 +180,7 @@ Status SqliteStore::UpdateProcessProgress(ProcessId id, const std::string& owner
   return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
     DISYNC_ASSIGN_OR_RETURN(
         Statement stmt,
-        Statement::Prepare(db_,
+        statements_->Prepare(
                            "UPDATE processes SET done = ?, total = ?, message = ?, "
                            "lease_expires_ms = ?, updated_ms = ? WHERE id = ? AND "
                            "status = 'running' AND lease_owner = ?"));
@@ -203,7 +203,7 @@ Status SqliteStore::FinishProcess(ProcessId id, const std::string& owner, Proces
   return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
     DISYNC_ASSIGN_OR_RETURN(
         Statement stmt,
-        Statement::Prepare(db_,
+        statements_->Prepare(
                            "UPDATE processes SET status = ?, message = ?, task_content = ?, "
                            "done = CASE WHEN ? = 'success' THEN total ELSE done END, "
                            "lease_owner = '', lease_expires_ms = 0, updated_ms = ? "
@@ -226,7 +226,7 @@ Result<int64_t> SqliteStore::RequeueRunningProcesses() {
   return InTransaction(db_, TransactionMode::kWrite, [&]() -> Result<int64_t> {
     DISYNC_ASSIGN_OR_RETURN(
         Statement stmt,
-        Statement::Prepare(db_,
+        statements_->Prepare(
                            "UPDATE processes SET status = 'queued', lease_owner = '', "
                            "lease_expires_ms = 0 WHERE status = 'running'"));
     DISYNC_RETURN_IF_ERROR(stmt.Run());
@@ -238,7 +238,7 @@ Result<bool> SqliteStore::TaskNameExists(ProjectId project, const std::string& n
   std::lock_guard lock(mu_);
   DISYNC_ASSIGN_OR_RETURN(
       Statement stmt,
-      Statement::Prepare(db_, "SELECT 1 FROM tasks WHERE project_id = ? AND name = ?"));
+      statements_->Prepare( "SELECT 1 FROM tasks WHERE project_id = ? AND name = ?"));
   stmt.BindInt(1, project.value()).BindText(2, name);
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   return row;

@@ -137,11 +137,16 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
 }
 
 SqliteStore::SqliteStore(sqlite3* db, const Clock& clock, const Sealer& sealer)
-    : db_(db), clock_(clock), sealer_(sealer) {}
+    : db_(db),
+      statements_(std::make_unique<sqlite_internal::StatementCache>(db)),
+      clock_(clock),
+      sealer_(sealer) {}
 
 SqliteStore::~SqliteStore() {
-  // Statements are finalised by their owners before any call returns, so
-  // close_v2 releases the handle (and checkpoints the WAL) right away.
+  // Statements are finalised (the cached ones here, the others by their
+  // owners before any call returns), so close_v2 releases the handle (and
+  // checkpoints the WAL) right away.
+  statements_.reset();
   sqlite3_close_v2(db_);
 }
 
@@ -149,7 +154,7 @@ Status SqliteStore::ConfigureLocked() {
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, kBusyTimeoutMs);
   {
-    DISYNC_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db_, "PRAGMA journal_mode=WAL"));
+    DISYNC_ASSIGN_OR_RETURN(Statement stmt, statements_->Prepare( "PRAGMA journal_mode=WAL"));
     DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
     std::string mode = row ? stmt.ColumnText(0) : std::string();
     if (mode != "wal") {
@@ -187,7 +192,7 @@ Status SqliteStore::MigrateLocked() {
       DISYNC_RETURN_IF_ERROR(Exec(db_, migration.sql, "apply"));
       DISYNC_ASSIGN_OR_RETURN(
           Statement record,
-          Statement::Prepare(db_,
+          statements_->Prepare(
                              "INSERT INTO schema_version (version, name, applied_ms) "
                              "VALUES (?, ?, ?)"));
       record.BindInt(1, migration.version)
@@ -254,7 +259,7 @@ Status SqliteStore::ResealLocked() {
           DISYNC_ASSIGN_OR_RETURN(std::string sealed, SealSecret(plain.secret));
           DISYNC_ASSIGN_OR_RETURN(
               Statement update,
-              Statement::Prepare(db_, "UPDATE access_keys SET secret = ? WHERE id = ?"));
+              statements_->Prepare( "UPDATE access_keys SET secret = ? WHERE id = ?"));
           update.BindText(1, sealed).BindText(2, plain.access_key_id);
           DISYNC_RETURN_IF_ERROR(update.Run());
         }
@@ -299,7 +304,7 @@ Result<Project> SqliteStore::CreateProjectLocked(const NewProject& project) {
     int64_t id = requested_id;
     if (id == 0) {
       DISYNC_ASSIGN_OR_RETURN(
-          Statement max_id, Statement::Prepare(db_, "SELECT COALESCE(MAX(id), 0) FROM projects"));
+          Statement max_id, statements_->Prepare( "SELECT COALESCE(MAX(id), 0) FROM projects"));
       DISYNC_ASSIGN_OR_RETURN(bool row, max_id.Step());
       DISYNC_CHECK(row);
       id = std::max(max_id.ColumnInt(0) + 1, kFirstProjectId);
@@ -310,9 +315,7 @@ Result<Project> SqliteStore::CreateProjectLocked(const NewProject& project) {
     }
     DISYNC_ASSIGN_OR_RETURN(
         Statement insert,
-        Statement::Prepare(
-            db_,
-            "INSERT INTO projects (id, identifier, name, description, mode, status, "
+        statements_->Prepare("INSERT INTO projects (id, identifier, name, description, mode, status, "
             "disable_development, is_allow_download, is_default, "
             "resource_manager_resource_group_id, default_di_resource_group, owner_user_id, "
             "tags_json, created_ms, modified_ms) "
@@ -351,7 +354,7 @@ Result<Project> SqliteStore::GetProject(ProjectId id) {
 Result<Project> SqliteStore::GetProjectLocked(ProjectId id) {
   DISYNC_ASSIGN_OR_RETURN(
       Statement stmt,
-      Statement::Prepare(db_, "SELECT " + std::string(kProjectColumns) +
+      statements_->Prepare( "SELECT " + std::string(kProjectColumns) +
                                   " FROM projects WHERE id = ?"));
   stmt.BindInt(1, id.value());
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -363,7 +366,7 @@ Result<Project> SqliteStore::GetProjectByIdentifier(const std::string& identifie
   std::lock_guard lock(mu_);
   DISYNC_ASSIGN_OR_RETURN(
       Statement stmt,
-      Statement::Prepare(db_, "SELECT " + std::string(kProjectColumns) +
+      statements_->Prepare( "SELECT " + std::string(kProjectColumns) +
                                   " FROM projects WHERE identifier = ?"));
   stmt.BindText(1, identifier);
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -415,7 +418,7 @@ Result<ProjectPage> SqliteStore::ListProjectsLocked(const ListProjectsQuery& que
     ProjectPage page;
     {
       DISYNC_ASSIGN_OR_RETURN(Statement count,
-                              Statement::Prepare(db_, "SELECT COUNT(*)" + where));
+                              statements_->Prepare( "SELECT COUNT(*)" + where));
       bind_filters(count);
       DISYNC_ASSIGN_OR_RETURN(bool row, count.Step());
       DISYNC_CHECK(row);
@@ -423,7 +426,7 @@ Result<ProjectPage> SqliteStore::ListProjectsLocked(const ListProjectsQuery& que
     }
     DISYNC_ASSIGN_OR_RETURN(
         Statement select,
-        Statement::Prepare(db_, "SELECT " + std::string(kProjectColumns) + where +
+        statements_->Prepare( "SELECT " + std::string(kProjectColumns) + where +
                                     " ORDER BY p.id LIMIT ? OFFSET ?"));
     int index = bind_filters(select);
     const int64_t offset = (static_cast<int64_t>(query.page_number) - 1) * query.page_size;
@@ -445,7 +448,7 @@ Status SqliteStore::PutUser(const User& user) {
   return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
     DISYNC_ASSIGN_OR_RETURN(
         Statement stmt,
-        Statement::Prepare(db_,
+        statements_->Prepare(
                            "INSERT INTO users (id, name, superuser, created_ms) "
                            "VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
                            "name = excluded.name, superuser = excluded.superuser, "
@@ -462,7 +465,7 @@ Result<User> SqliteStore::GetUser(const std::string& user_id) {
   std::lock_guard lock(mu_);
   DISYNC_ASSIGN_OR_RETURN(
       Statement stmt,
-      Statement::Prepare(db_, "SELECT name, superuser, created_ms FROM users WHERE id = ?"));
+      statements_->Prepare( "SELECT name, superuser, created_ms FROM users WHERE id = ?"));
   stmt.BindText(1, user_id);
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return Error::NotFound("user \"" + user_id + "\" not found");
@@ -526,8 +529,7 @@ Result<AccessKey> SqliteStore::GetAccessKey(const std::string& access_key_id) {
   std::lock_guard lock(mu_);
   DISYNC_ASSIGN_OR_RETURN(
       Statement stmt,
-      Statement::Prepare(
-          db_, "SELECT secret, user_id, status, created_ms FROM access_keys WHERE id = ?"));
+      statements_->Prepare("SELECT secret, user_id, status, created_ms FROM access_keys WHERE id = ?"));
   stmt.BindText(1, access_key_id);
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return Error::NotFound("access key " + access_key_id + " not found");
@@ -554,7 +556,7 @@ Status SqliteStore::SetAccessKeyStatus(const std::string& access_key_id,
   std::lock_guard lock(mu_);
   return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
     DISYNC_ASSIGN_OR_RETURN(
-        Statement stmt, Statement::Prepare(db_, "UPDATE access_keys SET status = ? WHERE id = ?"));
+        Statement stmt, statements_->Prepare( "UPDATE access_keys SET status = ? WHERE id = ?"));
     stmt.BindInt(1, AccessKeyStatusToColumn(status)).BindText(2, access_key_id);
     DISYNC_RETURN_IF_ERROR(stmt.Run());
     if (sqlite3_changes(db_) == 0) {
@@ -568,7 +570,7 @@ Status SqliteStore::DeleteAccessKey(const std::string& access_key_id) {
   std::lock_guard lock(mu_);
   return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
     DISYNC_ASSIGN_OR_RETURN(Statement stmt,
-                            Statement::Prepare(db_, "DELETE FROM access_keys WHERE id = ?"));
+                            statements_->Prepare( "DELETE FROM access_keys WHERE id = ?"));
     stmt.BindText(1, access_key_id);
     DISYNC_RETURN_IF_ERROR(stmt.Run());
     if (sqlite3_changes(db_) == 0) {
@@ -586,7 +588,7 @@ Status SqliteStore::AddMember(ProjectId project, const std::string& user_id) {
     DISYNC_RETURN_IF_ERROR(RequireProjectAndUserLocked(project, user_id));
     DISYNC_ASSIGN_OR_RETURN(
         Statement stmt,
-        Statement::Prepare(db_,
+        statements_->Prepare(
                            "INSERT INTO project_users (project_id, user_id, created_ms) "
                            "VALUES (?, ?, ?)"));
     stmt.BindInt(1, project.value()).BindText(2, user_id).BindInt(3, ToUnixMillis(clock_.Now()));
@@ -601,7 +603,7 @@ Status SqliteStore::AddMember(ProjectId project, const std::string& user_id) {
 Status SqliteStore::RequireProjectAndUserLocked(ProjectId project, const std::string& user_id) {
   DISYNC_ASSIGN_OR_RETURN(
       Statement stmt,
-      Statement::Prepare(db_,
+      statements_->Prepare(
                          "SELECT (SELECT COUNT(*) FROM projects WHERE id = ?), "
                          "(SELECT COUNT(*) FROM users WHERE id = ?)"));
   stmt.BindInt(1, project.value()).BindText(2, user_id);
@@ -621,14 +623,14 @@ Status SqliteStore::AddMemberRole(ProjectId project, const std::string& user_id,
     int64_t now = ToUnixMillis(clock_.Now());
     DISYNC_ASSIGN_OR_RETURN(
         Statement member,
-        Statement::Prepare(db_,
+        statements_->Prepare(
                            "INSERT INTO project_users (project_id, user_id, created_ms) "
                            "VALUES (?, ?, ?) ON CONFLICT DO NOTHING"));
     member.BindInt(1, project.value()).BindText(2, user_id).BindInt(3, now);
     DISYNC_RETURN_IF_ERROR(member.Run());
     DISYNC_ASSIGN_OR_RETURN(
         Statement role,
-        Statement::Prepare(db_,
+        statements_->Prepare(
                            "INSERT INTO project_members (project_id, user_id, role_code, "
                            "created_ms) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"));
     role.BindInt(1, project.value()).BindText(2, user_id).BindText(3, role_code).BindInt(4, now);
@@ -642,7 +644,7 @@ Status SqliteStore::RemoveMemberRole(ProjectId project, const std::string& user_
   return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
     DISYNC_ASSIGN_OR_RETURN(
         Statement stmt,
-        Statement::Prepare(db_,
+        statements_->Prepare(
                            "DELETE FROM project_members WHERE project_id = ? AND user_id = ? "
                            "AND role_code = ?"));
     stmt.BindInt(1, project.value()).BindText(2, user_id).BindText(3, role_code);
@@ -655,12 +657,12 @@ Status SqliteStore::RemoveMember(ProjectId project, const std::string& user_id) 
   return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
     DISYNC_ASSIGN_OR_RETURN(
         Statement roles,
-        Statement::Prepare(db_, "DELETE FROM project_members WHERE project_id = ? AND user_id = ?"));
+        statements_->Prepare( "DELETE FROM project_members WHERE project_id = ? AND user_id = ?"));
     roles.BindInt(1, project.value()).BindText(2, user_id);
     DISYNC_RETURN_IF_ERROR(roles.Run());
     DISYNC_ASSIGN_OR_RETURN(
         Statement member,
-        Statement::Prepare(db_, "DELETE FROM project_users WHERE project_id = ? AND user_id = ?"));
+        statements_->Prepare( "DELETE FROM project_users WHERE project_id = ? AND user_id = ?"));
     member.BindInt(1, project.value()).BindText(2, user_id);
     DISYNC_RETURN_IF_ERROR(member.Run());
     if (sqlite3_changes(db_) == 0) return Error::NotFound("user " + user_id + " is not a member");
@@ -678,7 +680,7 @@ Result<std::vector<std::string>> SqliteStore::MemberRolesLocked(ProjectId projec
                                                                 const std::string& user_id) {
   DISYNC_ASSIGN_OR_RETURN(
       Statement stmt,
-      Statement::Prepare(db_,
+      statements_->Prepare(
                          "SELECT role_code FROM project_members WHERE project_id = ? AND "
                          "user_id = ? ORDER BY role_code"));
   stmt.BindInt(1, project.value()).BindText(2, user_id);
@@ -695,7 +697,7 @@ Result<Member> SqliteStore::GetMember(ProjectId project, const std::string& user
   std::lock_guard lock(mu_);
   DISYNC_ASSIGN_OR_RETURN(
       Statement stmt,
-      Statement::Prepare(db_,
+      statements_->Prepare(
                          "SELECT pu.user_id, u.name, pu.created_ms FROM project_users pu JOIN "
                          "users u ON u.id = pu.user_id WHERE pu.project_id = ? AND pu.user_id = ?"));
   stmt.BindInt(1, project.value()).BindText(2, user_id);
@@ -714,13 +716,13 @@ Result<MemberPage> SqliteStore::ListMembers(ProjectId project, int32_t page_numb
     MemberPage page;
     DISYNC_ASSIGN_OR_RETURN(
         Statement count,
-        Statement::Prepare(db_, "SELECT COUNT(*) FROM project_users WHERE project_id = ?"));
+        statements_->Prepare( "SELECT COUNT(*) FROM project_users WHERE project_id = ?"));
     count.BindInt(1, project.value());
     DISYNC_RETURN_IF_ERROR(count.Step());
     page.total_count = count.ColumnInt(0);
     DISYNC_ASSIGN_OR_RETURN(
         Statement stmt,
-        Statement::Prepare(db_,
+        statements_->Prepare(
                            "SELECT pu.user_id, u.name, pu.created_ms FROM project_users pu JOIN "
                            "users u ON u.id = pu.user_id WHERE pu.project_id = ? "
                            "ORDER BY pu.created_ms, pu.user_id LIMIT ? OFFSET ?"));
@@ -744,7 +746,7 @@ Result<std::vector<ProjectId>> SqliteStore::ListMemberProjects(const std::string
   std::lock_guard lock(mu_);
   DISYNC_ASSIGN_OR_RETURN(
       Statement stmt,
-      Statement::Prepare(db_,
+      statements_->Prepare(
                          "SELECT pu.project_id FROM project_users pu JOIN projects p ON "
                          "p.id = pu.project_id WHERE pu.user_id = ? AND p.status <> 1 "
                          "ORDER BY pu.project_id"));
@@ -773,7 +775,7 @@ Result<ResourceGroup> SqliteStore::CreateResourceGroup(const ResourceGroup& grou
   return InTransaction(db_, TransactionMode::kWrite, [&]() -> Result<ResourceGroup> {
     DISYNC_ASSIGN_OR_RETURN(
         Statement stmt,
-        Statement::Prepare(db_,
+        statements_->Prepare(
                            "INSERT INTO resource_groups (identifier, name, created_ms) "
                            "VALUES (?, ?, ?)"));
     stmt.BindText(1, group.identifier).BindText(2, group.name).BindInt(3, ToUnixMillis(group.created));
@@ -793,7 +795,7 @@ Result<ResourceGroup> SqliteStore::GetResourceGroup(const std::string& identifie
   std::lock_guard lock(mu_);
   DISYNC_ASSIGN_OR_RETURN(
       Statement stmt,
-      Statement::Prepare(db_,
+      statements_->Prepare(
                          "SELECT id, identifier, name, created_ms FROM resource_groups WHERE "
                          "identifier = ?"));
   stmt.BindText(1, identifier);
@@ -806,7 +808,7 @@ Result<std::vector<ResourceGroup>> SqliteStore::ListResourceGroups(const std::st
   std::lock_guard lock(mu_);
   DISYNC_ASSIGN_OR_RETURN(
       Statement stmt,
-      Statement::Prepare(db_,
+      statements_->Prepare(
                          "SELECT id, identifier, name, created_ms FROM resource_groups WHERE "
                          "? = '' OR instr(identifier, ?) > 0 OR instr(name, ?) > 0 ORDER BY id"));
   stmt.BindText(1, keyword).BindText(2, keyword).BindText(3, keyword);
@@ -855,7 +857,7 @@ Result<DataSource> SqliteStore::OpenDataSource(DataSource ds) const {
 Result<DataSource> SqliteStore::GetDataSourceLocked(DataSourceId id) {
   DISYNC_ASSIGN_OR_RETURN(
       Statement stmt,
-      Statement::Prepare(db_, "SELECT " + std::string(kDataSourceColumns) +
+      statements_->Prepare( "SELECT " + std::string(kDataSourceColumns) +
                                   " FROM data_sources WHERE id = ?"));
   stmt.BindInt(1, id.value());
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -869,7 +871,7 @@ Result<DataSource> SqliteStore::CreateDataSource(const DataSource& data_source) 
   return InTransaction(db_, TransactionMode::kWrite, [&]() -> Result<DataSource> {
     DISYNC_ASSIGN_OR_RETURN(
         Statement stmt,
-        Statement::Prepare(db_,
+        statements_->Prepare(
                            "INSERT INTO data_sources (project_id, name, type, sub_type, env_type, "
                            "content_sealed, description, status, operator_user_id, created_ms, "
                            "modified_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
@@ -903,7 +905,7 @@ Result<DataSource> SqliteStore::GetDataSourceByName(ProjectId project, int32_t e
   std::lock_guard lock(mu_);
   DISYNC_ASSIGN_OR_RETURN(
       Statement stmt,
-      Statement::Prepare(db_, "SELECT " + std::string(kDataSourceColumns) +
+      statements_->Prepare( "SELECT " + std::string(kDataSourceColumns) +
                                   " FROM data_sources WHERE project_id = ? AND env_type = ? AND "
                                   "name = ?"));
   stmt.BindInt(1, project.value()).BindInt(2, env_type).BindText(3, name);
@@ -934,13 +936,13 @@ Result<DataSourcePage> SqliteStore::ListDataSources(const ListDataSourcesQuery& 
           .BindInt(11, q.status.value_or(-1));
     };
     DataSourcePage page;
-    DISYNC_ASSIGN_OR_RETURN(Statement count, Statement::Prepare(db_, "SELECT COUNT(*)" + where));
+    DISYNC_ASSIGN_OR_RETURN(Statement count, statements_->Prepare( "SELECT COUNT(*)" + where));
     bind(count);
     DISYNC_RETURN_IF_ERROR(count.Step());
     page.total_count = count.ColumnInt(0);
     DISYNC_ASSIGN_OR_RETURN(
         Statement stmt,
-        Statement::Prepare(db_, "SELECT " + std::string(kDataSourceColumns) + where +
+        statements_->Prepare( "SELECT " + std::string(kDataSourceColumns) + where +
                                     " ORDER BY id LIMIT ? OFFSET ?"));
     bind(stmt);
     stmt.BindInt(12, q.page_size).BindInt(13, static_cast<int64_t>(q.page_number - 1) * q.page_size);
@@ -960,7 +962,7 @@ Result<DataSource> SqliteStore::UpdateDataSource(const DataSource& data_source) 
   return InTransaction(db_, TransactionMode::kWrite, [&]() -> Result<DataSource> {
     DISYNC_ASSIGN_OR_RETURN(
         Statement stmt,
-        Statement::Prepare(db_,
+        statements_->Prepare(
                            "UPDATE data_sources SET content_sealed = ?, description = ?, "
                            "env_type = ?, status = ?, operator_user_id = ?, modified_ms = ? "
                            "WHERE id = ?"));
@@ -988,7 +990,7 @@ Status SqliteStore::DeleteDataSource(DataSourceId id) {
   std::lock_guard lock(mu_);
   return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
     DISYNC_ASSIGN_OR_RETURN(Statement stmt,
-                            Statement::Prepare(db_, "DELETE FROM data_sources WHERE id = ?"));
+                            statements_->Prepare( "DELETE FROM data_sources WHERE id = ?"));
     stmt.BindInt(1, id.value());
     DISYNC_RETURN_IF_ERROR(stmt.Run());
     if (sqlite3_changes(db_) == 0) {
@@ -1003,7 +1005,7 @@ Status SqliteStore::DeleteDataSource(DataSourceId id) {
 Result<std::optional<std::string>> SqliteStore::GetMeta(const std::string& key) {
   std::lock_guard lock(mu_);
   DISYNC_ASSIGN_OR_RETURN(Statement stmt,
-                          Statement::Prepare(db_, "SELECT value FROM meta WHERE key = ?"));
+                          statements_->Prepare( "SELECT value FROM meta WHERE key = ?"));
   stmt.BindText(1, key);
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return std::optional<std::string>();
@@ -1015,7 +1017,7 @@ Status SqliteStore::PutMeta(const std::string& key, const std::string& value) {
   return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
     DISYNC_ASSIGN_OR_RETURN(
         Statement stmt,
-        Statement::Prepare(db_,
+        statements_->Prepare(
                            "INSERT INTO meta (key, value) VALUES (?, ?) "
                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
     stmt.BindText(1, key).BindText(2, value);

@@ -28,6 +28,10 @@ struct sqlite3;
 
 namespace disync::store {
 
+namespace sqlite_internal {
+class StatementCache;
+}  // namespace sqlite_internal
+
 class SqliteStore final : public MetadataStore {
  public:
   // Opens (creating if needed) the database file, migrates it and re-seals
@@ -141,6 +145,7 @@ class SqliteStore final : public MetadataStore {
 
   std::mutex mu_;
   sqlite3* db_;  // owned; closed in the destructor. Guarded by mu_.
+  std::unique_ptr<sqlite_internal::StatementCache> statements_;  // of db_; guarded by mu_
   const Clock& clock_;
   const Sealer& sealer_;
   int schema_version_ = 0;  // written only by Open, before the store is shared

@@ -173,21 +173,21 @@ Result<TaskOutcome> SqliteStore::CreateTask(const NewTask& task,
     int64_t now = ToUnixMillis(clock_.Now());
     DISYNC_ASSIGN_OR_RETURN(
         Statement folder,
-        Statement::Prepare(db_,
+        statements_->Prepare(
                            "INSERT OR IGNORE INTO folders (project_id, path, created_ms) "
                            "VALUES (?, ?, ?)"));
     folder.BindInt(1, task.project.value()).BindText(2, task.folder_path).BindInt(3, now);
     DISYNC_RETURN_IF_ERROR(folder.Run());
     DISYNC_ASSIGN_OR_RETURN(
         Statement folder_id,
-        Statement::Prepare(db_, "SELECT id FROM folders WHERE project_id = ? AND path = ?"));
+        statements_->Prepare( "SELECT id FROM folders WHERE project_id = ? AND path = ?"));
     folder_id.BindInt(1, task.project.value()).BindText(2, task.folder_path);
     DISYNC_ASSIGN_OR_RETURN(bool folder_row, folder_id.Step());
     if (!folder_row) return Error::Internal("the folder row vanished inside its transaction");
 
     DISYNC_ASSIGN_OR_RETURN(
         Statement insert,
-        Statement::Prepare(db_,
+        statements_->Prepare(
                            "INSERT INTO tasks (project_id, name, task_type, folder_id, "
                            "resource_group, current_version, creator_user_id, created_ms, "
                            "modified_ms) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)"));
@@ -240,7 +240,7 @@ Result<TaskOutcome> SqliteStore::UpdateTask(const TaskUpdate& update,
     DISYNC_RETURN_IF_ERROR(InsertVersion(db_, update.file_id, version, content, group, now));
     DISYNC_ASSIGN_OR_RETURN(
         Statement stmt,
-        Statement::Prepare(db_,
+        statements_->Prepare(
                            "UPDATE tasks SET current_version = ?, resource_group = ?, "
                            "modified_ms = ? WHERE file_id = ?"));
     stmt.BindInt(1, version).BindText(2, group).BindInt(3, now).BindInt(4, update.file_id.value());
@@ -258,13 +258,13 @@ Result<std::vector<TaskVersion>> SqliteStore::ListTaskVersions(FileId file_id) {
   std::lock_guard lock(mu_);
   return InTransaction(db_, TransactionMode::kRead, [&]() -> Result<std::vector<TaskVersion>> {
     DISYNC_ASSIGN_OR_RETURN(Statement exists,
-                            Statement::Prepare(db_, "SELECT 1 FROM tasks WHERE file_id = ?"));
+                            statements_->Prepare( "SELECT 1 FROM tasks WHERE file_id = ?"));
     exists.BindInt(1, file_id.value());
     DISYNC_ASSIGN_OR_RETURN(bool found, exists.Step());
     if (!found) return Error::NotFound("task " + std::to_string(file_id.value()) + " not found");
     DISYNC_ASSIGN_OR_RETURN(
         Statement stmt,
-        Statement::Prepare(db_,
+        statements_->Prepare(
                            "SELECT version, content, resource_group, created_ms FROM "
                            "task_versions WHERE file_id = ? ORDER BY version"));
     stmt.BindInt(1, file_id.value());
@@ -288,7 +288,7 @@ Status SqliteStore::DeleteTask(FileId file_id) {
   return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
     // Versions and data source references go with it (ON DELETE CASCADE).
     DISYNC_ASSIGN_OR_RETURN(Statement stmt,
-                            Statement::Prepare(db_, "DELETE FROM tasks WHERE file_id = ?"));
+                            statements_->Prepare( "DELETE FROM tasks WHERE file_id = ?"));
     stmt.BindInt(1, file_id.value());
     DISYNC_RETURN_IF_ERROR(stmt.Run());
     if (sqlite3_changes(db_) == 0) {
@@ -305,7 +305,7 @@ Result<std::vector<Task>> SqliteStore::ListRefTasks(const ListRefTasksQuery& que
     int64_t offset = (std::max<int64_t>(query.page_number, 1) - 1) * size;
     DISYNC_ASSIGN_OR_RETURN(
         Statement ids,
-        Statement::Prepare(db_,
+        statements_->Prepare(
                            "SELECT t.file_id FROM tasks t JOIN task_datasources d ON "
                            "d.file_id = t.file_id WHERE t.project_id = ? AND d.datasource = ? "
                            "AND d.ref_type = ? AND t.task_type = ? ORDER BY t.file_id "
@@ -326,7 +326,7 @@ Result<std::vector<Task>> SqliteStore::TasksUsingDataSource(ProjectId project,
   return InTransaction(db_, TransactionMode::kRead, [&]() -> Result<std::vector<Task>> {
     DISYNC_ASSIGN_OR_RETURN(
         Statement ids,
-        Statement::Prepare(db_,
+        statements_->Prepare(
                            "SELECT DISTINCT t.file_id FROM tasks t JOIN task_datasources d ON "
                            "d.file_id = t.file_id WHERE t.project_id = ? AND d.datasource = ? "
                            "ORDER BY t.file_id"));
