@@ -97,7 +97,8 @@ Result<Json> Query(store::MetadataStore& store, const ApiRequest& r) {
                   {"Message", process->message.empty() ? "running" : process->message}};
       break;
     case store::ProcessStatus::kSuccess:
-      data = Json{{"Status", "success"}, {"Message", ""}, {"TaskContent", process->task_content}};
+      data = Json{{"Status", "success"}, {"Message", ""},
+                  {"TaskContent", std::move(process->task_content)}};
       break;
     case store::ProcessStatus::kFail:
       data = Json{{"Status", "fail"}, {"Message", process->message}};

@@ -137,7 +137,8 @@ http::Response Dispatcher::Process(const http::Request& request) {
     result = Error::Internal(e.what());
   }
   if (result.ok()) {
-    response = RenderSuccess(outcome.action, outcome.request_id, result.value(), outcome.format);
+    response = RenderSuccess(outcome.action, outcome.request_id, std::move(result).value(),
+                             outcome.format);
   } else {
     const Error& error = result.error();
     if (!IsClientVisible(error.code())) {

@@ -1,5 +1,6 @@
 #include "openapi/envelope.h"
 
+#include "common/json_writer.h"
 #include "http/message.h"
 #include "openapi/error_table.h"
 
@@ -50,9 +51,14 @@ void AppendElement(std::string& out, std::string_view name, const Json& v) {
   out += '>';
 }
 
+// nlohmann's compact dump, byte for byte (invalid UTF-8 in stored text
+// becomes U+FFFD rather than aborting the answer), at a fraction of the
+// cost for a long string such as a TaskContent (common/json_writer.h).
 std::string Dump(const Json& j) {
-  // Invalid UTF-8 in stored text must not abort the answer.
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  std::string out;
+  JsonWriter writer(&out);
+  writer.Value(j);
+  return out;
 }
 
 }  // namespace
@@ -68,11 +74,11 @@ std::string ToXml(std::string_view root, const Json& object) {
 }
 
 http::Response RenderSuccess(std::string_view action, std::string_view request_id,
-                             const Json& fields, Format format) {
+                             Json fields, Format format) {
   Json body = Json::object();
   body["RequestId"] = request_id;
-  for (const auto& [k, v] : fields.items()) {
-    if (k != "RequestId") body[k] = v;
+  for (auto& [k, v] : fields.items()) {
+    if (k != "RequestId") body[k] = std::move(v);
   }
   http::Response response;
   response.status = 200;

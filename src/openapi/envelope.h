@@ -21,9 +21,10 @@ enum class Format { kJson, kXml };
 // "XML"/"xml" -> kXml; anything else (absent, "JSON", "json") -> kJson.
 Format ParseFormat(std::string_view format_param);
 
-// `fields` is a JSON object of the model's fields, without RequestId.
+// `fields` is a JSON object of the model's fields, without RequestId; taken
+// by value so that a large answer (a TaskContent) is moved, not copied.
 http::Response RenderSuccess(std::string_view action, std::string_view request_id,
-                             const Json& fields, Format format);
+                             Json fields, Format format);
 
 // Status, Code and Message from error_table.h. The Error's message replaces
 // the default text only for client-visible codes; the others get the
