@@ -1,5 +1,12 @@
 #include "jobs/generation_runner.h"
 
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+
 #include <nlohmann/json.hpp>
 
 #include "connectors/datasource_content.h"
@@ -23,21 +30,29 @@ Error InContext(const Error& cause, std::string_view datasource, std::string_vie
   return {cause.code(), std::move(message)};
 }
 
+// One database of one source: what discovery runs in parallel.
+struct DiscoveryUnit {
+  size_t source;  // index into the script's sources
+  std::string database;
+  const std::vector<std::string>* tables;
+};
+
 // Connects to every source of `script` and describes the tables it selects,
-// with a constant number of metadata queries per database.
+// with a constant number of metadata queries per database. The databases are
+// described in parallel over up to options.discovery_connections connections
+// per process; the calling thread only reports progress, so the store is
+// written from one thread and no lock is held across I/O. The result does not
+// depend on the parallelism: tables come back in the script's order, and of
+// several failures the first database's in that order is reported.
 Result<std::vector<di::SourceSchema>> Discover(store::MetadataStore& store,
                                                const GenerationOptions& options, ProjectId project,
                                                const di::RealtimeScript& script,
                                                const ProgressFn& progress) {
   int64_t total = 0;
-  for (const auto& source : script.sources) {
-    for (const auto& selection : source.selections) total += static_cast<int64_t>(selection.tables.size());
-  }
-  int64_t done = 0;
-  progress(done, total);
-
-  std::vector<di::SourceSchema> schemas;
-  for (const auto& source : script.sources) {
+  std::vector<connectors::ConnectionConfig> configs;
+  std::vector<DiscoveryUnit> units;
+  for (size_t s = 0; s < script.sources.size(); ++s) {
+    const auto& source = script.sources[s];
     auto ds = FindScriptDataSource(store, project, source.datasource);
     if (!ds.ok()) {
       return InContext(Error::NotFound("the data source no longer exists in the workspace"),
@@ -48,10 +63,6 @@ Result<std::vector<di::SourceSchema>> Discover(store::MetadataStore& store,
     if (!config.ok()) return InContext(config.error(), source.datasource);
     config->connect_timeout = options.connect_timeout;
     config->read_timeout = options.read_timeout;
-    auto introspector = connectors::ConnectIntrospector(*config);
-    if (!introspector.ok()) return InContext(introspector.error(), source.datasource);
-
-    di::SourceSchema schema{source.datasource, {}};
     for (const auto& selection : source.selections) {
       // The single-database form reads the database of the JDBC URL.
       std::string database = selection.database.empty() ? config->database : selection.database;
@@ -60,17 +71,80 @@ Result<std::vector<di::SourceSchema>> Discover(store::MetadataStore& store,
                                                 "selectedTables[].dbName"),
                          source.datasource);
       }
-      int64_t base = done;
-      auto tables = (*introspector)->DescribeTables(
-          database, selection.tables, [&](size_t n, size_t) {
-            done = base + static_cast<int64_t>(n);
-            progress(done, total);
-          });
-      if (!tables.ok()) return InContext(tables.error(), source.datasource, database);
-      done = base + static_cast<int64_t>(selection.tables.size());
-      for (auto& t : *tables) schema.tables.push_back(std::move(t));
+      units.push_back({s, std::move(database), &selection.tables});
+      total += static_cast<int64_t>(selection.tables.size());
     }
-    schemas.push_back(std::move(schema));
+    configs.push_back(std::move(*config));
+  }
+  progress(0, total);
+
+  std::vector<std::optional<Result<std::vector<TableSchema>>>> results(units.size());
+  std::atomic<size_t> next{0};
+  std::atomic<int64_t> done{0};
+  std::atomic<bool> failed{false};
+  std::mutex mu;
+  std::condition_variable finished_cv;
+  size_t finished = 0;  // guarded by mu
+
+  auto work = [&] {
+    std::unique_ptr<connectors::SchemaIntrospector> introspector;
+    size_t connected_source = units.size();  // none yet
+    for (size_t i = next++; i < units.size() && !failed; i = next++) {
+      const DiscoveryUnit& unit = units[i];
+      const std::string& datasource = script.sources[unit.source].datasource;
+      if (connected_source != unit.source) {
+        auto connected = connectors::ConnectIntrospector(configs[unit.source]);
+        if (!connected.ok()) {
+          results[i] = InContext(connected.error(), datasource);
+          failed = true;
+          break;
+        }
+        introspector = std::move(*connected);
+        connected_source = unit.source;
+      }
+      int64_t reported = 0;
+      auto tables = introspector->DescribeTables(unit.database, *unit.tables, [&](size_t n, size_t) {
+        done += static_cast<int64_t>(n) - reported;
+        reported = static_cast<int64_t>(n);
+      });
+      done += static_cast<int64_t>(unit.tables->size()) - reported;
+      if (!tables.ok()) {
+        results[i] = InContext(tables.error(), datasource, unit.database);
+        failed = true;
+        break;
+      }
+      results[i] = std::move(tables);
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    ++finished;
+    finished_cv.notify_all();
+  };
+
+  const size_t parallel = std::clamp<size_t>(static_cast<size_t>(options.discovery_connections), 1,
+                                             std::max<size_t>(units.size(), 1));
+  std::vector<std::thread> threads;
+  threads.reserve(parallel);
+  for (size_t t = 0; t < parallel; ++t) threads.emplace_back(work);
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    while (finished < parallel) {
+      finished_cv.wait_for(lock, options.progress_poll);
+      const int64_t now_done = done.load();
+      lock.unlock();
+      progress(std::min(now_done, total), total);
+      lock.lock();
+    }
+  }
+  for (std::thread& t : threads) t.join();
+
+  for (size_t i = 0; i < units.size(); ++i) {
+    if (results[i] && !results[i]->ok()) return results[i]->error();
+  }
+  std::vector<di::SourceSchema> schemas;
+  for (const auto& source : script.sources) schemas.push_back({source.datasource, {}});
+  for (size_t i = 0; i < units.size(); ++i) {
+    if (!results[i]) return Error::Internal("discovery stopped before every database was read");
+    for (auto& t : results[i]->value()) schemas[units[i].source].tables.push_back(std::move(t));
   }
   progress(total, total);
   return schemas;

@@ -10,7 +10,9 @@
 //
 // Failures come back as an Error whose message names the data source, the
 // database, the table and the cause. Blocking (store and source databases);
-// thread-safe (no mutable state of its own).
+// thread-safe (no mutable state of its own). Run() starts up to
+// discovery_connections threads of its own and joins them before it returns;
+// `progress` is called on the caller's thread only.
 #ifndef DISYNC_JOBS_GENERATION_RUNNER_H_
 #define DISYNC_JOBS_GENERATION_RUNNER_H_
 
@@ -36,6 +38,11 @@ class ProcessRunner {
 struct GenerationOptions {
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds read_timeout{60000};
+  // Connections one process opens to a source at most, each describing one
+  // database at a time.
+  int discovery_connections = 2;
+  // How often discovery progress is reported while databases are read.
+  std::chrono::milliseconds progress_poll{100};
 };
 
 class GenerationRunner final : public ProcessRunner {

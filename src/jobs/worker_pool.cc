@@ -77,9 +77,11 @@ bool WorkerPool::RunOne(const std::string& owner) {
                                        {"attempt", std::to_string(process.attempts)}});
   auto started = std::chrono::steady_clock::now();
   auto last_write = std::chrono::steady_clock::time_point{};
+  auto discovered = std::chrono::steady_clock::time_point{};
   bool lease_lost = false;
   auto progress = [&](int64_t done, int64_t total) {
     auto t = std::chrono::steady_clock::now();
+    if (done == total) discovered = t;
     if (done != total && t - last_write < options_.progress_interval) return;
     last_write = t;
     auto written = store_.UpdateProcessProgress(
@@ -99,9 +101,8 @@ bool WorkerPool::RunOne(const std::string& owner) {
                   {{"process_id", std::to_string(process.id.value())}});
     return true;
   }
-  auto elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::steady_clock::now() - started)
-                        .count();
+  const auto generated = std::chrono::steady_clock::now();
+  if (discovered == std::chrono::steady_clock::time_point{}) discovered = generated;
   Status finished = content.ok()
                         ? store_.FinishProcess(process.id, owner, store::ProcessStatus::kSuccess,
                                                "", content.value())
@@ -112,10 +113,18 @@ bool WorkerPool::RunOne(const std::string& owner) {
                    {{"process_id", std::to_string(process.id.value())},
                     {"detail", finished.error().message()}});
   }
+  const auto stored = std::chrono::steady_clock::now();
+  auto ms = [](auto from, auto to) {
+    return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(to - from).count());
+  };
+  // Where the time went: discovery (source metadata), rendering, storing.
   logging::Info("generation finished",
                 {{"process_id", std::to_string(process.id.value())},
                  {"status", content.ok() ? "success" : "fail"},
-                 {"elapsed_ms", std::to_string(elapsed_ms)},
+                 {"elapsed_ms", ms(started, stored)},
+                 {"discovery_ms", ms(started, discovered)},
+                 {"render_ms", ms(discovered, generated)},
+                 {"store_ms", ms(generated, stored)},
                  {"bytes", std::to_string(content.ok() ? content.value().size() : 0)}});
   return true;
 }

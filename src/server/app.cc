@@ -191,7 +191,9 @@ int RunServer(const AppOptions& options) {
   if (*requeued > 0) {
     logging::Info("requeued interrupted generation processes", {{"count", std::to_string(*requeued)}});
   }
-  jobs::GenerationRunner runner(*store, jobs::GenerationOptions{});
+  jobs::GenerationOptions generation_options;
+  generation_options.discovery_connections = options.discovery_connections;
+  jobs::GenerationRunner runner(*store, generation_options);
   jobs::WorkerPoolOptions worker_options;
   worker_options.threads = options.generation_threads;
   jobs::WorkerPool workers(*store, runner, clock, worker_options);

@@ -23,6 +23,7 @@ struct AppOptions {
   int io_threads = 2;
   int worker_threads = 4;
   int generation_threads = 2;
+  int discovery_connections = 2;  // per generation process
   size_t max_body_bytes = 8 * 1024 * 1024;
   int read_timeout_ms = 30000;
 };

@@ -39,6 +39,10 @@ int main(int argc, char** argv) {
                  "Workers that run generation processes")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
+  app.add_option("--discovery-connections", options.discovery_connections,
+                 "Connections one generation opens to a source, each reading one database")
+      ->check(CLI::Range(1, 32))
+      ->capture_default_str();
   app.add_option("--max-body-bytes", options.max_body_bytes, "Largest request body accepted")
       ->check(CLI::Range(size_t{1024}, size_t{1} << 31))
       ->capture_default_str();
