@@ -1,5 +1,6 @@
 #include "common/json_writer.h"
 
+#include <array>
 #include <charconv>
 
 #include "common/check.h"
@@ -7,17 +8,20 @@
 namespace disync {
 namespace {
 
-// What nlohmann writes unchanged between the quotes: printable ASCII except
-// the quote and the backslash.
-bool IsPlain(char c) {
-  const auto u = static_cast<unsigned char>(c);
-  return u >= 0x20 && u < 0x7F && c != '"' && c != '\\';
-}
+// How nlohmann treats each byte between the quotes: printable ASCII other
+// than '"' and '\\' unchanged; those two with a backslash; everything else
+// (control characters, DEL, the bytes of non-ASCII text) escaped or checked.
+enum ByteClass : unsigned char { kPlain, kQuoteOrBackslash, kOther };
 
-bool IsQuoteOrBackslash(char c) { return c == '"' || c == '\\'; }
+constexpr std::array<ByteClass, 256> kByteClass = [] {
+  std::array<ByteClass, 256> table{};
+  for (int b = 0; b < 256; ++b) table[b] = b >= 0x20 && b < 0x7F ? kPlain : kOther;
+  table['"'] = kQuoteOrBackslash;
+  table['\\'] = kQuoteOrBackslash;
+  return table;
+}();
 
-// Everything else: control characters, DEL and the bytes of non-ASCII text.
-bool IsOther(char c) { return !IsPlain(c) && !IsQuoteOrBackslash(c); }
+ByteClass ClassOf(char c) { return kByteClass[static_cast<unsigned char>(c)]; }
 
 constexpr auto kReplace = nlohmann::ordered_json::error_handler_t::replace;
 
@@ -136,29 +140,43 @@ void JsonWriter::WriteValue(const Json& value) {
 }
 
 void JsonWriter::AppendString(std::string_view value) {
-  out_->push_back('"');
-  size_t i = 0;
-  while (i < value.size()) {
-    size_t run = i;
-    if (IsPlain(value[i])) {
-      while (run < value.size() && IsPlain(value[run])) ++run;
-      out_->append(value.data() + i, run - i);
-    } else if (IsQuoteOrBackslash(value[i])) {
-      out_->push_back('\\');
-      out_->push_back(value[i]);
-      run = i + 1;
+  // Writes straight into the output, sized for the worst case of plain and
+  // quoted bytes (each at most two), and trimmed at the end: a TaskContent
+  // has a quote every few bytes, and an append per run cost more than the
+  // copying itself. (Through a local pointer: stores through a char* may
+  // alias the string object, so indexing it reloads it on every byte.)
+  const char* p = value.data();
+  const char* const end = p + value.size();
+  const size_t start = out_->size();
+  out_->resize(start + 2 * value.size() + 2);
+  char* w = out_->data() + start;
+  *w++ = '"';
+  while (p < end) {
+    const ByteClass kind = ClassOf(*p);
+    if (kind == kPlain) {
+      *w++ = *p++;
+    } else if (kind == kQuoteOrBackslash) {
+      *w++ = '\\';
+      *w++ = *p++;
     } else {
       // A run of other bytes never ends inside a valid UTF-8 sequence (all
       // its bytes are >= 0x80), so nlohmann sees whole characters, and an
-      // invalid one ends the same way it would in the whole string.
-      while (run < value.size() && IsOther(value[run])) ++run;
+      // invalid one ends the same way it would in the whole string. Its
+      // escaping may be longer than two bytes per byte: make room for it.
+      const char* run = p + 1;
+      while (run < end && ClassOf(*run) == kOther) ++run;
       const std::string escaped =
-          nlohmann::ordered_json(std::string(value.substr(i, run - i))).dump(-1, ' ', false, kReplace);
-      out_->append(escaped, 1, escaped.size() - 2);  // without its quotes
+          nlohmann::ordered_json(std::string(p, run)).dump(-1, ' ', false, kReplace);
+      const size_t inner = escaped.size() - 2;  // without its quotes
+      const size_t at = static_cast<size_t>(w - out_->data());
+      out_->resize(at + inner + 2 * static_cast<size_t>(end - run) + 1);
+      w = out_->data() + at;
+      w += escaped.copy(w, inner, 1);
+      p = run;
     }
-    i = run;
   }
-  out_->push_back('"');
+  *w++ = '"';
+  out_->resize(static_cast<size_t>(w - out_->data()));
 }
 
 }  // namespace disync
