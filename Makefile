@@ -11,7 +11,7 @@ JOBS       ?= $(shell nproc)
 LISTEN     ?= 127.0.0.1:8080
 DATA_DIR   ?= ./var
 
-.PHONY: deps build build-asan build-tsan run test unit-test tsan-test fuzz clean
+.PHONY: deps build build-asan build-tsan run test unit-test tsan-test fuzz bench clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -54,6 +54,10 @@ unit-test: build
 FUZZ_SECONDS ?= 300
 fuzz: deps
 	bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# The benchmarks (bench/README.md): one table, under 5 minutes.
+bench: build
+	bash bench/run.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) build-fuzz

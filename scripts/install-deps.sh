@@ -12,7 +12,7 @@ packages=(
   libspdlog-dev libfmt-dev libcli11-dev libpq-dev libmariadb-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev
   mariadb-server mariadb-client postgresql postgresql-client
-  clang libclang-rt-14-dev curl procps
+  clang libclang-rt-14-dev curl procps nginx-light
 )
 
 sudo_cmd=()

@@ -1,0 +1,374 @@
+// disync-bench-gen-scale: how long disyncd takes to plan a sync of a large
+// MySQL catalog, against how long MariaDB takes to hand over that catalog's
+// metadata at all.
+//
+// For each size N (--tables 1000,10000): creates (once; kept for later runs)
+// N tables of 20 columns of mixed types spread over several databases of the
+// test MariaDB (DISYNC_TEST_MYSQL_*), then measures in one run
+//   (a) baseline: one SELECT of those tables' columns from
+//       information_schema.COLUMNS through libmariadb, every row fetched;
+//   (b) disync: GenerateDISyncTaskConfigForCreating of a oneclick_to_holo
+//       script selecting all N tables, then QueryDISyncTaskConfigProcessResult
+//       every 10 ms until success, the TaskContent received.
+// Prints wall times, the ratio b/a, the TaskContent's size and disyncd's peak
+// RSS during (b) as rows of the benchmark table (bench/README.md).
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <curl/curl.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "bench/disyncd_process.h"
+#include "bench/mysql_client.h"
+#include "bench/report.h"
+#include "tools/cli/client.h"
+
+namespace disync::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using Json = nlohmann::json;
+
+constexpr int kColumns = 20;
+constexpr char kMetaDatabase[] = "disync_bench_meta";
+
+// The 19 columns after the key: the common MySQL types and a comment. Every
+// tenth table has a JSON column in place of c09 (on MariaDB a LONGTEXT with a
+// CHECK constraint, which costs discovery a table open each: see
+// bench/README.md).
+constexpr int kJsonEvery = 10;
+constexpr int kJsonColumn = 8;
+constexpr const char* kColumnTypes[kColumns - 1] = {
+    "INT NOT NULL",        "VARCHAR(64)",       "DECIMAL(12,2)",   "DATETIME(3)",
+    "TEXT",                "DOUBLE",            "TINYINT(1)",      "DATE",
+    "VARCHAR(32)",         "CHAR(8)",           "BIGINT UNSIGNED", "TIMESTAMP NULL",
+    "BLOB",                "SMALLINT UNSIGNED", "ENUM('a','b')",   "FLOAT",
+    "VARCHAR(255) COMMENT 'free text'", "TIME", "BIT(1)"};
+
+struct Catalog {
+  int tables = 0;
+  std::vector<std::string> databases;
+  std::vector<std::vector<std::string>> tables_of;  // per database
+};
+
+Catalog Plan(int tables, int databases) {
+  Catalog c;
+  c.tables = tables;
+  c.tables_of.resize(static_cast<size_t>(databases));
+  for (int d = 0; d < databases; ++d) {
+    c.databases.push_back(fmt::format("disync_bench_v2_n{}_{}", tables, d));
+  }
+  for (int t = 0; t < tables; ++t) {
+    c.tables_of[static_cast<size_t>(t % databases)].push_back(fmt::format("t{:06}", t));
+  }
+  return c;
+}
+
+std::string CreateTableSql(const std::string& database, const std::string& table, bool with_json) {
+  std::string sql = fmt::format("CREATE TABLE `{}`.`{}` (id BIGINT NOT NULL PRIMARY KEY", database,
+                                table);
+  for (int i = 0; i < kColumns - 1; ++i) {
+    sql += fmt::format(", c{:02} {}", i + 1,
+                       with_json && i == kJsonColumn ? "JSON" : kColumnTypes[i]);
+  }
+  sql += ") ENGINE=InnoDB";
+  return sql;
+}
+
+// Creates the catalog unless a previous run completed it (a row in
+// disync_bench_meta.catalogs). Two connections work in parallel.
+Result<void> EnsureCatalog(const MysqlServer& server, const Catalog& catalog) {
+  DISYNC_ASSIGN_OR_RETURN(MysqlPtr m, ConnectMysql(server, Statements::kMany));
+  DISYNC_RETURN_IF_ERROR(ExecMysql(m.get(), fmt::format(
+      "CREATE DATABASE IF NOT EXISTS {0}; CREATE TABLE IF NOT EXISTS {0}.catalogs "
+      "(first_database VARCHAR(64) PRIMARY KEY, databases_ INT NOT NULL)", kMetaDatabase)));
+  DISYNC_ASSIGN_OR_RETURN(long long done,
+                          QueryMysqlNumber(m.get(), fmt::format("SELECT COUNT(*) FROM {}.catalogs WHERE "
+                                                          "first_database = '{}' AND databases_ = {}",
+                                                          kMetaDatabase, catalog.databases.front(),
+                                                          catalog.databases.size())));
+  if (done > 0) return {};
+
+  const auto started = Clock::now();
+  std::cerr << "gen_scale: creating " << catalog.tables << " tables in "
+            << catalog.databases.size() << " databases (kept for later runs)..." << std::endl;
+  constexpr int kBuilders = 2;
+  std::vector<Result<void>> results(kBuilders, Result<void>());
+  std::vector<std::thread> builders;
+  for (int b = 0; b < kBuilders; ++b) {
+    builders.emplace_back([&, b] {
+      auto conn = ConnectMysql(server, Statements::kMany);
+      if (!conn.ok()) {
+        results[static_cast<size_t>(b)] = conn.error();
+        return;
+      }
+      for (size_t d = static_cast<size_t>(b); d < catalog.databases.size(); d += kBuilders) {
+        const std::string& db = catalog.databases[d];
+        auto r = ExecMysql(conn->get(), fmt::format("DROP DATABASE IF EXISTS `{0}`; CREATE DATABASE `{0}`",
+                                               db));
+        std::string batch;
+        int in_batch = 0;
+        for (size_t t = 0; t < catalog.tables_of[d].size(); ++t) {
+          if (!r.ok()) break;
+          const size_t global = t * catalog.databases.size() + d;  // as Plan numbers them
+          batch += CreateTableSql(db, catalog.tables_of[d][t], global % kJsonEvery == 0) + ";";
+          if (++in_batch == 50) {
+            r = ExecMysql(conn->get(), batch);
+            batch.clear();
+            in_batch = 0;
+          }
+        }
+        if (r.ok() && !batch.empty()) r = ExecMysql(conn->get(), batch);
+        if (!r.ok()) {
+          results[static_cast<size_t>(b)] = r;
+          return;
+        }
+      }
+    });
+  }
+  for (auto& t : builders) t.join();
+  for (auto& r : results) DISYNC_RETURN_IF_ERROR(r);
+  DISYNC_RETURN_IF_ERROR(ExecMysql(m.get(), fmt::format("REPLACE INTO {}.catalogs VALUES ('{}', {})",
+                                                   kMetaDatabase, catalog.databases.front(),
+                                                   catalog.databases.size())));
+  std::cerr << "gen_scale: created in "
+            << std::chrono::duration<double>(Clock::now() - started).count() << " s" << std::endl;
+  return {};
+}
+
+struct BaselineResult {
+  double seconds = 0;
+  long long rows = 0;
+};
+
+// (a): connect, read every column row of the catalog, disconnect.
+Result<BaselineResult> RunBaseline(const MysqlServer& server, const Catalog& catalog) {
+  std::string in;
+  for (const std::string& db : catalog.databases) in += (in.empty() ? "'" : ", '") + db + "'";
+  const std::string sql =
+      "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, DATA_TYPE, COLUMN_TYPE, "
+      "IS_NULLABLE, CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, "
+      "DATETIME_PRECISION, COLUMN_KEY, COLUMN_COMMENT FROM information_schema.COLUMNS "
+      "WHERE TABLE_SCHEMA IN (" + in + ")";
+  const auto started = Clock::now();
+  DISYNC_ASSIGN_OR_RETURN(MysqlPtr m, ConnectMysql(server));
+  if (mysql_real_query(m.get(), sql.data(), sql.size()) != 0) {
+    return Error::Unavailable(std::string("MariaDB: ") + mysql_error(m.get()));
+  }
+  MYSQL_RES* res = mysql_use_result(m.get());
+  if (res == nullptr) return Error::Unavailable(std::string("MariaDB: ") + mysql_error(m.get()));
+  BaselineResult result;
+  size_t bytes = 0;
+  while (MYSQL_ROW row = mysql_fetch_row(res)) {
+    ++result.rows;
+    bytes += row[2] != nullptr ? std::char_traits<char>::length(row[2]) : 0;
+  }
+  mysql_free_result(res);
+  m.reset();
+  result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  if (bytes == 0) return Error::Internal("the baseline read no columns");
+  return result;
+}
+
+std::string TaskParam(const Catalog& catalog) {
+  Json selected = Json::array();
+  for (size_t d = 0; d < catalog.databases.size(); ++d) {
+    Json infos = Json::array();
+    for (const std::string& t : catalog.tables_of[d]) infos.push_back({{"table", t}});
+    selected.push_back({{"dbName", catalog.databases[d]}, {"schema", {{{"tableInfos", infos}}}}});
+  }
+  Json script = {
+      {"type", "realtime"},
+      {"version", "1.0"},
+      {"setting", {{"resourceGroup", kBenchResourceGroup}, {"taskType", "oneclick_to_holo"},
+                   {"name", fmt::format("bench_{}", catalog.tables)}}},
+      {"steps",
+       {{{"stepType", "mysql"}, {"name", "Reader"}, {"category", "reader"},
+         {"parameter",
+          {{"connection",
+            {{{"datasourceType", "mysql"}, {"datasource", "mysql_src"},
+              {"selectedTables", selected}}}}}}},
+        {{"stepType", "holo"}, {"name", "Writer"}, {"category", "writer"},
+         {"parameter", {{"datasource", "holo_dst"}}}}}}};
+  return script.dump();
+}
+
+struct DisyncResult {
+  double seconds = 0;
+  // disyncd's own split of the generation (its "generation finished" line).
+  double discovery_seconds = 0, render_seconds = 0, store_seconds = 0;
+  size_t task_content_bytes = 0;
+  size_t tables_rendered = 0;
+  long peak_rss_kib = 0;
+  long rss_before_kib = 0;
+};
+
+// (b): Generate, then Query every 10 ms until success.
+Result<DisyncResult> RunDisync(DisyncdProcess& disyncd, cli::ApiClient& client,
+                               const std::string& project, const std::string& task_param) {
+  DisyncResult result;
+  DISYNC_ASSIGN_OR_RETURN(MemoryUse before, disyncd.Memory());
+  result.rss_before_kib = before.rss_kib;
+  DISYNC_RETURN_IF_ERROR(ResetPeakMemory(disyncd.pid()));
+
+  const auto started = Clock::now();
+  DISYNC_ASSIGN_OR_RETURN(
+      cli::ApiResponse generated,
+      CallOk(client, "GenerateDISyncTaskConfigForCreating",
+             {{"ProjectId", project}, {"TaskType", "DI_REALTIME"}, {"TaskParam", task_param}}));
+  const Json& data = generated.body["Data"];
+  if (!data.contains("ProcessId")) return Error::Internal("no ProcessId: " + generated.body.dump());
+  const std::string process_id = std::to_string(data["ProcessId"].get<int64_t>());
+  for (;;) {
+    DISYNC_ASSIGN_OR_RETURN(
+        cli::ApiResponse answer,
+        CallOk(client, "QueryDISyncTaskConfigProcessResult",
+               {{"ProjectId", project}, {"TaskType", "DI_REALTIME"}, {"AsyncProcessId", process_id}}));
+    const Json& d = answer.body["Data"];
+    const std::string status = d.value("Status", "");
+    const std::string message = d.value("Message", "");
+    if (status == "success") {
+      result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+      const std::string& content = d["TaskContent"].get_ref<const std::string&>();
+      result.task_content_bytes = content.size();
+      for (size_t at = content.find("\"srcTable\":"); at != std::string::npos;
+           at = content.find("\"srcTable\":", at + 1)) {
+        ++result.tables_rendered;
+      }
+      break;
+    }
+    if (status != "running") return Error::Unavailable("generation ended " + status + ": " + message);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // the polling interval
+  }
+  DISYNC_ASSIGN_OR_RETURN(MemoryUse after, disyncd.Memory());
+  result.peak_rss_kib = after.peak_rss_kib;
+  const std::string log = disyncd.Log();
+  const size_t line = log.rfind("generation finished process_id=" + process_id + " ");
+  if (line == std::string::npos) return Error::Internal("no 'generation finished' line in the log");
+  auto field = [&](const std::string& name) {
+    const size_t at = log.find(" " + name + "=", line);
+    return at == std::string::npos ? 0.0 : std::atof(log.c_str() + at + name.size() + 2) / 1000.0;
+  };
+  result.discovery_seconds = field("discovery_ms");
+  result.render_seconds = field("render_ms");
+  result.store_seconds = field("store_ms");
+  return result;
+}
+
+int DefaultDatabases(int tables) { return std::clamp(tables / 1000, 2, 100); }
+
+int Main(int argc, char** argv) {
+  CLI::App app{"disync-bench-gen-scale: plan a sync of N MySQL tables vs reading their metadata"};
+  std::string disyncd_binary = "build/bin/disyncd";
+  std::vector<int> sizes = {1000, 10000};
+  int databases = 0;
+  int repeat = 1;
+  app.add_option("--disyncd", disyncd_binary, "disyncd binary")->capture_default_str();
+  app.add_option("--tables", sizes, "Numbers of tables, e.g. 1000,10000,100000")
+      ->delimiter(',')
+      ->capture_default_str();
+  app.add_option("--databases", databases, "Databases to spread them over (default N/1000, 2..100)");
+  std::vector<std::string> disyncd_args;
+  app.add_option("--disyncd-arg", disyncd_args,
+                 "An extra disyncd argument (repeat it), e.g. --disyncd-arg=--discovery-connections=4");
+  app.add_option("--repeat", repeat, "Runs of (a) and (b) per size; the fastest counts")
+      ->check(CLI::Range(1, 20));
+  CLI11_PARSE(app, argc, argv);
+
+  auto server = MysqlServerFromEnv();
+  if (!server) return NoMysqlExitCode("gen_scale");
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+
+  auto fail = [](const Error& e) {
+    std::cerr << "gen_scale: " << e.message() << "\n";
+    return 1;
+  };
+  std::vector<std::string> args = {"--max-body-bytes", std::to_string(64 << 20)};
+  args.insert(args.end(), disyncd_args.begin(), disyncd_args.end());
+  cli::ClientOptions client_options;
+  client_options.timeout = std::chrono::minutes(30);
+  client_options.max_response_bytes = size_t{16} << 30;
+  auto bench = StartBenchDisyncd(disyncd_binary, std::move(args), client_options);
+  if (!bench.ok()) return fail(bench.error());
+  DisyncdProcess& disyncd = *bench->process;
+  cli::ApiClient& client = *bench->client;
+  const std::string& project = bench->project;
+
+  // The script names each database; the data source's URL names the one that
+  // always exists.
+  const Json mysql = {{"tag", "public"},
+                      {"jdbcUrl", fmt::format("jdbc:mysql://{}:{}/{}", server->host, server->port,
+                                              kMetaDatabase)},
+                      {"username", server->user},
+                      {"password", server->password}};
+  const Json holo = {{"tag", "public"}, {"jdbcUrl", "jdbc:postgresql://holo.example:80/db"},
+                     {"username", "u"}, {"password", "p"}};
+  for (const auto& [name, type, content] :
+       {std::tuple{"mysql_src", "mysql", mysql}, std::tuple{"holo_dst", "holo", holo}}) {
+    auto created = CallOk(client, "CreateDataSource",
+                          {{"ProjectId", project}, {"Name", name}, {"DataSourceType", type},
+                           {"EnvType", "1"}, {"Content", content.dump()}});
+    if (!created.ok()) return fail(created.error());
+  }
+
+  Report report;
+  for (int n : sizes) {
+    const Catalog catalog = Plan(n, databases > 0 ? databases : DefaultDatabases(n));
+    if (auto r = EnsureCatalog(*server, catalog); !r.ok()) return fail(r.error());
+    const std::string task_param = TaskParam(catalog);
+
+    // A first baseline read warms MariaDB's caches for both contenders.
+    if (auto warm = RunBaseline(*server, catalog); !warm.ok()) return fail(warm.error());
+    BaselineResult best_a;
+    DisyncResult best_b;
+    for (int i = 0; i < repeat; ++i) {
+      auto a = RunBaseline(*server, catalog);
+      if (!a.ok()) return fail(a.error());
+      if (a->rows != static_cast<long long>(n) * kColumns) {
+        return fail(Error::Internal(fmt::format("baseline read {} rows, expected {}", a->rows,
+                                                n * kColumns)));
+      }
+      if (i == 0 || a->seconds < best_a.seconds) best_a = *a;
+      auto b = RunDisync(disyncd, client, project, task_param);
+      if (!b.ok()) return fail(b.error());
+      if (b->tables_rendered != static_cast<size_t>(n)) {
+        return fail(Error::Internal(fmt::format("TaskContent holds {} tables, expected {}",
+                                                b->tables_rendered, n)));
+      }
+      if (i == 0 || b->seconds < best_b.seconds) best_b = *b;
+    }
+    report.Add({"gen_scale",
+                fmt::format("{} tables x {} cols, {} dbs", n, kColumns, catalog.databases.size()),
+                fmt::format("{:.3f} s (discovery {:.3f}, render {:.3f}, store {:.3f})",
+                            best_b.seconds, best_b.discovery_seconds, best_b.render_seconds,
+                            best_b.store_seconds),
+                fmt::format("{:.3f} s (information_schema)", best_a.seconds),
+                fmt::format("{:.2f}", best_b.seconds / best_a.seconds),
+                fmt::format("TaskContent {:.1f} MB; peak RSS {:.0f} MB (before {:.0f} MB); TaskParam "
+                            "{:.2f} MB",
+                            static_cast<double>(best_b.task_content_bytes) / 1e6,
+                            static_cast<double>(best_b.peak_rss_kib) / 1024.0,
+                            static_cast<double>(best_b.rss_before_kib) / 1024.0,
+                            static_cast<double>(task_param.size()) / 1e6)});
+  }
+  auto stopped = disyncd.Stop();
+  if (!stopped.ok()) return fail(stopped.error());
+  report.Print(std::cout);
+  curl_global_cleanup();
+  return 0;
+}
+
+}  // namespace
+}  // namespace disync::bench
+
+int main(int argc, char** argv) { return disync::bench::Main(argc, argv); }
