@@ -113,6 +113,16 @@ JsonWriter& JsonWriter::Value(const nlohmann::json& value) {
   return *this;
 }
 
+JsonWriter& JsonWriter::Splice(std::string_view array) {
+  DISYNC_CHECK(array.size() >= 2 && array.front() == '[' && array.back() == ']');
+  DISYNC_CHECK(!stack_.empty() && stack_.back().level == Level::kArray);
+  const std::string_view elements = array.substr(1, array.size() - 2);
+  if (elements.empty()) return *this;
+  BeforeValue();
+  out_->append(elements);
+  return *this;
+}
+
 template <typename Json>
 void JsonWriter::WriteValue(const Json& value) {
   switch (value.type()) {

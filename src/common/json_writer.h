@@ -43,6 +43,10 @@ class JsonWriter {
   JsonWriter& Bool(bool value);
   JsonWriter& Value(const nlohmann::ordered_json& value);
   JsonWriter& Value(const nlohmann::json& value);
+  // Appends the elements of `array`, the complete text of a JSON array (as
+  // another JsonWriter wrote it), to the array being written: pieces of one
+  // array rendered apart, on other threads, are joined without re-parsing.
+  JsonWriter& Splice(std::string_view array);
 
   // Shorthands for Key(key) followed by the value.
   JsonWriter& Member(std::string_view key, std::string_view value) { return Key(key).String(value); }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <memory>
 #include <optional>
 #include <tuple>
 #include <utility>
@@ -83,12 +84,6 @@ struct RenderedSelection {
   std::vector<std::string> tables;
 };
 
-struct ConnectionPlan {
-  const SourceConnection* connection = nullptr;
-  std::vector<RenderedSelection> selections;
-  std::vector<TablePlan> tables;
-};
-
 std::string TableLabel(std::string_view datasource, std::string_view database, std::string_view table) {
   std::string label = "data source " + Quote(datasource) + ", ";
   label += database.empty() ? std::string("the default database") : "database " + Quote(database);
@@ -153,62 +148,58 @@ bool IsKafkaTopic(std::string_view name) {
 
 bool IsHoloIdentifier(std::string_view name) { return !name.empty() && name.size() <= 63; }
 
-class Planner {
- public:
-  Planner(const RealtimeScript& script, const std::vector<SourceSchema>& schemas)
-      : script_(script), schemas_(schemas) {}
+// The tables of a source a selection is planned against, with a name index
+// so that a 20000-table selection is not quadratic. Shared by the selections
+// of one source when it was discovered as a whole (GenerateTaskContent), or
+// one per selection when discovered database by database.
+struct TableSet {
+  std::vector<TableSchema> tables;
+  std::map<std::string, std::vector<const TableSchema*>> by_name;
 
-  std::vector<ConnectionPlan> Plan() {
-    std::vector<ConnectionPlan> plans;
-    for (const SourceConnection& connection : script_.sources) {
-      plans.push_back(PlanConnection(connection));
-    }
-    CheckCollisions(plans);
-    return plans;
+  explicit TableSet(std::vector<TableSchema> discovered) : tables(std::move(discovered)) {
+    for (const TableSchema& table : tables) by_name[table.name].push_back(&table);
   }
+};
 
-  const std::vector<Failure>& failures() const { return failures_; }
+// What one selectedTables entry becomes, planned and rendered on its own.
+struct SelectionPiece {
+  bool added = false;
+  std::shared_ptr<const TableSet> tables;  // what `plans` point into
+  std::vector<RenderedSelection> groups;   // the reader's entries, in order
+  std::vector<TablePlan> plans;
+  std::string rules;  // the writer's tableRule elements as a JSON array
+  std::vector<Failure> failures;
+};
+
+// Plans the tables of one selection: finds each, maps its columns, names
+// its target. Failures are collected in selection order.
+class SelectionPlanner {
+ public:
+  explicit SelectionPlanner(const RealtimeScript& script) : script_(script) {}
+
+  void Plan(const SourceConnection& connection, const TableSelection& selection,
+            SelectionPiece& piece) {
+    // One selectedTables entry per database of the selection, in order of
+    // first appearance (a single-database selection resolves to one).
+    for (const std::string& name : selection.tables) {
+      const TableSchema* table =
+          FindTable(connection.datasource, piece.tables->by_name, selection.database, name);
+      if (table == nullptr) continue;
+      auto group = std::find_if(piece.groups.begin(), piece.groups.end(),
+                                [&](const RenderedSelection& g) { return g.database == table->database; });
+      if (group == piece.groups.end()) {
+        group = piece.groups.insert(piece.groups.end(), RenderedSelection{table->database, {}});
+      }
+      group->tables.push_back(table->name);
+      std::optional<TablePlan> table_plan = PlanTable(connection.datasource, *table);
+      if (table_plan) piece.plans.push_back(std::move(*table_plan));
+    }
+    piece.failures = std::move(failures_);
+    failures_.clear();
+  }
 
  private:
   void Fail(ErrorCode code, std::string message) { failures_.push_back({code, std::move(message)}); }
-
-  const SourceSchema* FindSchema(const std::string& datasource) const {
-    for (const SourceSchema& schema : schemas_) {
-      if (schema.datasource == datasource) return &schema;
-    }
-    return nullptr;
-  }
-
-  ConnectionPlan PlanConnection(const SourceConnection& connection) {
-    ConnectionPlan plan;
-    plan.connection = &connection;
-    const SourceSchema* schema = FindSchema(connection.datasource);
-    if (schema == nullptr) {
-      Fail(ErrorCode::kNotFound,
-           "data source " + Quote(connection.datasource) + ": no discovered schema for it");
-      return plan;
-    }
-    // Name -> tables, so that a 20000-table selection is not quadratic.
-    std::map<std::string, std::vector<const TableSchema*>> by_name;
-    for (const TableSchema& table : schema->tables) by_name[table.name].push_back(&table);
-    for (const TableSelection& selection : connection.selections) {
-      // One selectedTables entry per database of the selection, in order of
-      // first appearance (a single-database selection resolves to one).
-      std::vector<RenderedSelection> groups;
-      for (const std::string& name : selection.tables) {
-        const TableSchema* table = FindTable(schema->datasource, by_name, selection.database, name);
-        if (table == nullptr) continue;
-        auto group = std::find_if(groups.begin(), groups.end(),
-                                  [&](const RenderedSelection& g) { return g.database == table->database; });
-        if (group == groups.end()) group = groups.insert(groups.end(), RenderedSelection{table->database, {}});
-        group->tables.push_back(table->name);
-        std::optional<TablePlan> table_plan = PlanTable(connection.datasource, *table);
-        if (table_plan) plan.tables.push_back(std::move(*table_plan));
-      }
-      for (RenderedSelection& group : groups) plan.selections.push_back(std::move(group));
-    }
-    return plan;
-  }
 
   const TableSchema* FindTable(const std::string& datasource,
                                const std::map<std::string, std::vector<const TableSchema*>>& by_name,
@@ -327,28 +318,32 @@ class Planner {
     return false;
   }
 
-  void CheckCollisions(const std::vector<ConnectionPlan>& plans) {
-    // Kafka topics are case-sensitive; MaxCompute and Hologres names are
-    // compared without case, as either may fold them.
-    std::map<std::string, const TablePlan*> targets;
-    for (const ConnectionPlan& connection : plans) {
-      for (const TablePlan& table : connection.tables) {
-        std::string key = script_.solution == SolutionType::kKafka ? table.dst_table : Lower(table.dst_table);
+  const RealtimeScript& script_;
+  std::vector<Failure> failures_;
+};
+
+// Two tables with one target name, across the whole script.
+void CheckCollisions(const RealtimeScript& script,
+                     const std::vector<std::vector<SelectionPiece>>& pieces,
+                     std::vector<Failure>& failures) {
+  // Kafka topics are case-sensitive; MaxCompute and Hologres names are
+  // compared without case, as either may fold them.
+  std::map<std::string, const TablePlan*> targets;
+  for (const auto& source : pieces) {
+    for (const SelectionPiece& piece : source) {
+      for (const TablePlan& table : piece.plans) {
+        std::string key = script.solution == SolutionType::kKafka ? table.dst_table : Lower(table.dst_table);
         auto [it, inserted] = targets.emplace(key, &table);
         if (!inserted) {
-          Fail(ErrorCode::kFailedPrecondition,
-               TableLabel(*it->second) + " and " + TableLabel(table) + " both map to " +
-                   std::string(TargetKind(script_.solution)) + " " + Quote(table.dst_table) +
-                   "; deselect one or set setting.tableNameRule so that the names differ");
+          failures.push_back({ErrorCode::kFailedPrecondition,
+                              TableLabel(*it->second) + " and " + TableLabel(table) + " both map to " +
+                                  std::string(TargetKind(script.solution)) + " " + Quote(table.dst_table) +
+                                  "; deselect one or set setting.tableNameRule so that the names differ"});
         }
       }
     }
   }
-
-  const RealtimeScript& script_;
-  const std::vector<SourceSchema>& schemas_;
-  std::vector<Failure> failures_;
-};
+}
 
 // The TaskContent is written as it is rendered (json_writer.h), table by
 // table: its size is linear in the tables, and no DOM of it is ever held.
@@ -396,24 +391,27 @@ void WriteTableRule(JsonWriter& out, const TablePlan& plan, SolutionType solutio
   out.EndObject();
 }
 
-void WriteReader(JsonWriter& out, const std::vector<ConnectionPlan>& plans) {
+void WriteReader(JsonWriter& out, const RealtimeScript& script,
+                 const std::vector<std::vector<SelectionPiece>>& pieces) {
   out.BeginObject().Member("stepType", "mysql").Key("parameter").BeginObject();
   out.Key("connection").BeginArray();
-  for (const ConnectionPlan& plan : plans) {
+  for (size_t s = 0; s < script.sources.size(); ++s) {
     out.BeginObject()
-        .Member("datasourceType", plan.connection->datasource_type)
-        .Member("datasource", plan.connection->datasource);
+        .Member("datasourceType", script.sources[s].datasource_type)
+        .Member("datasource", script.sources[s].datasource);
     out.Key("selectedTables").BeginArray();
-    for (const RenderedSelection& selection : plan.selections) {
-      out.BeginObject().Key("schema").BeginArray().BeginObject().Key("tableInfos").BeginArray();
-      for (const std::string& table : selection.tables) {
-        out.BeginObject()
-            .Member("enable", true)
-            .Member("table", table)
-            .Member("tableName", table)
-            .EndObject();
+    for (const SelectionPiece& piece : pieces[s]) {
+      for (const RenderedSelection& selection : piece.groups) {
+        out.BeginObject().Key("schema").BeginArray().BeginObject().Key("tableInfos").BeginArray();
+        for (const std::string& table : selection.tables) {
+          out.BeginObject()
+              .Member("enable", true)
+              .Member("table", table)
+              .Member("tableName", table)
+              .EndObject();
+        }
+        out.EndArray().EndObject().EndArray().Member("dbName", selection.database).EndObject();
       }
-      out.EndArray().EndObject().EndArray().Member("dbName", selection.database).EndObject();
     }
     out.EndArray().EndObject();
   }
@@ -421,17 +419,21 @@ void WriteReader(JsonWriter& out, const std::vector<ConnectionPlan>& plans) {
   out.Member("name", "reader").Member("category", "reader").EndObject();
 }
 
+// Splices the pieces' rendered table rules in, freeing each as it goes.
 void WriteWriter(JsonWriter& out, const RealtimeScript& script,
-                 const std::vector<ConnectionPlan>& plans) {
+                 std::vector<std::vector<SelectionPiece>>& pieces) {
   out.BeginObject().Member("stepType", WriterStepType(script.solution));
   out.Key("parameter").BeginObject().Member("datasource", script.writer_datasource);
   out.Key("tableMappingRule").BeginObject().Key("datasource").BeginArray();
   size_t total = 0;
-  for (const ConnectionPlan& plan : plans) {
+  for (size_t s = 0; s < script.sources.size(); ++s) {
     out.BeginObject().Key("tableRule").BeginArray();
-    for (const TablePlan& table : plan.tables) WriteTableRule(out, table, script.solution);
-    total += plan.tables.size();
-    out.EndArray().Member("srcDatasourceName", plan.connection->datasource).EndObject();
+    for (SelectionPiece& piece : pieces[s]) {
+      out.Splice(piece.rules);
+      std::string().swap(piece.rules);
+      total += piece.plans.size();
+    }
+    out.EndArray().Member("srcDatasourceName", script.sources[s].datasource).EndObject();
   }
   out.EndArray().Member("totalTableMapping", static_cast<int64_t>(total)).EndObject();
   out.Member("writeMode", WriteMode(script.solution)).EndObject();
@@ -453,20 +455,20 @@ void PutOptional(std::string* out, const std::optional<T>& value) {
   PutBytes(out, value ? "1" + std::to_string(*value) : std::string("0"));
 }
 
+// The tables of one source, by reference: what the fingerprint reads.
+struct SourceTables {
+  std::string_view datasource;
+  std::vector<const TableSchema*> tables;
+};
 
-}  // namespace
-
-std::string SchemaFingerprint(const std::vector<SourceSchema>& schemas) {
-  std::vector<const SourceSchema*> sources;
-  for (const SourceSchema& schema : schemas) sources.push_back(&schema);
+std::string Fingerprint(std::vector<SourceTables> sources) {
   std::stable_sort(sources.begin(), sources.end(),
-                   [](const SourceSchema* a, const SourceSchema* b) { return a->datasource < b->datasource; });
+                   [](const SourceTables& a, const SourceTables& b) { return a.datasource < b.datasource; });
   std::string data = "disync-schema-fingerprint/1";
   PutInt(&data, static_cast<int64_t>(sources.size()));
-  for (const SourceSchema* source : sources) {
-    PutBytes(&data, source->datasource);
-    std::vector<const TableSchema*> tables;
-    for (const TableSchema& table : source->tables) tables.push_back(&table);
+  for (SourceTables& source : sources) {
+    PutBytes(&data, source.datasource);
+    std::vector<const TableSchema*>& tables = source.tables;
     std::stable_sort(tables.begin(), tables.end(), [](const TableSchema* a, const TableSchema* b) {
       return std::tie(a->database, a->name) < std::tie(b->database, b->name);
     });
@@ -500,53 +502,149 @@ std::string SchemaFingerprint(const std::vector<SourceSchema>& schemas) {
   return Sha256Hex(data);
 }
 
+
+}  // namespace
+
+std::string SchemaFingerprint(const std::vector<SourceSchema>& schemas) {
+  std::vector<SourceTables> sources;
+  for (const SourceSchema& schema : schemas) {
+    SourceTables source{schema.datasource, {}};
+    for (const TableSchema& table : schema.tables) source.tables.push_back(&table);
+    sources.push_back(std::move(source));
+  }
+  return Fingerprint(std::move(sources));
+}
+
+namespace {
+
+// The work behind TaskContentBuilder and GenerateTaskContent.
+class Builder {
+ public:
+  Builder(const RealtimeScript& script, GeneratorOptions options)
+      : script_(script), options_(std::move(options)) {
+    pieces_.resize(script.sources.size());
+    for (size_t s = 0; s < script.sources.size(); ++s) {
+      pieces_[s].resize(script.sources[s].selections.size());
+    }
+  }
+
+  void Add(size_t source, size_t selection, std::shared_ptr<const TableSet> tables) {
+    DISYNC_CHECK(source < pieces_.size() && selection < pieces_[source].size());
+    SelectionPiece& piece = pieces_[source][selection];
+    DISYNC_CHECK(!piece.added);
+    piece.added = true;
+    piece.tables = std::move(tables);
+    SelectionPlanner(script_).Plan(script_.sources[source],
+                                   script_.sources[source].selections[selection], piece);
+    JsonWriter out(&piece.rules);
+    out.BeginArray();
+    for (const TablePlan& table : piece.plans) WriteTableRule(out, table, script_.solution);
+    out.EndArray();
+  }
+
+  // A source the caller has no schema for: one failure in its first piece.
+  void AddMissingSource(size_t source) {
+    for (SelectionPiece& piece : pieces_[source]) piece.added = true;
+    if (pieces_[source].empty()) return;
+    pieces_[source].front().failures.push_back(
+        {ErrorCode::kNotFound,
+         "data source " + Quote(script_.sources[source].datasource) + ": no discovered schema for it"});
+  }
+
+  Result<std::string> Finish() {
+    std::vector<Failure> failures;
+    for (const auto& source : pieces_) {
+      for (const SelectionPiece& piece : source) {
+        DISYNC_CHECK(piece.added);
+        failures.insert(failures.end(), piece.failures.begin(), piece.failures.end());
+      }
+    }
+    CheckCollisions(script_, pieces_, failures);
+    if (!failures.empty()) {
+      std::string message;
+      size_t spelled = std::min(failures.size(), kMaxSpelledFailures);
+      for (size_t i = 0; i < spelled; ++i) {
+        if (i > 0) message += "; ";
+        message += failures[i].message;
+      }
+      if (failures.size() > spelled) {
+        message += "; and " + std::to_string(failures.size() - spelled) + " more problems";
+      }
+      return Error(failures.front().code, std::move(message));
+    }
+
+    // The fingerprint covers exactly the tables this script uses.
+    std::vector<SourceTables> used;
+    for (size_t s = 0; s < script_.sources.size(); ++s) {
+      SourceTables source{script_.sources[s].datasource, {}};
+      for (const SelectionPiece& piece : pieces_[s]) {
+        for (const TablePlan& table : piece.plans) source.tables.push_back(table.table);
+      }
+      used.push_back(std::move(source));
+    }
+
+    OJson extend = OJson::object();
+    extend["mode"] = Mode(script_.solution);
+    extend["resourceGroup"] = script_.resource_group;
+    extend["name"] = script_.name;
+    if (script_.schedule_resgroup_id) extend["scheduleResgroupId"] = *script_.schedule_resgroup_id;
+    extend["schemaFingerprint"] = Fingerprint(std::move(used));
+    extend["generatorVersion"] = options_.generator_version;
+
+    std::string content;
+    JsonWriter out(&content);
+    out.BeginObject().Member("extend", extend).Member("type", "job");
+    out.Key("steps").BeginArray();
+    WriteReader(out, script_, pieces_);
+    WriteWriter(out, script_, pieces_);
+    out.EndArray().Member("version", "2.0");
+    out.Key("order").BeginObject().Key("hops").BeginArray();
+    out.BeginObject().Member("from", "reader").Member("to", "writer").EndObject();
+    out.EndArray().EndObject().EndObject();
+    DISYNC_CHECK(out.complete());
+    return content;
+  }
+
+ private:
+  const RealtimeScript& script_;
+  const GeneratorOptions options_;
+  std::vector<std::vector<SelectionPiece>> pieces_;  // [source][selection]
+};
+
+}  // namespace
+
+struct TaskContentBuilder::Impl {
+  Builder builder;
+};
+
+TaskContentBuilder::TaskContentBuilder(const RealtimeScript& script, GeneratorOptions options)
+    : impl_(std::make_unique<Impl>(Impl{Builder(script, std::move(options))})) {}
+
+TaskContentBuilder::~TaskContentBuilder() = default;
+
+void TaskContentBuilder::AddSelection(size_t source, size_t selection,
+                                      std::vector<TableSchema> tables) {
+  impl_->builder.Add(source, selection, std::make_shared<const TableSet>(std::move(tables)));
+}
+
+Result<std::string> TaskContentBuilder::Finish() { return impl_->builder.Finish(); }
+
 Result<std::string> GenerateTaskContent(const RealtimeScript& script, const std::vector<SourceSchema>& schemas,
                                         const GeneratorOptions& options) {
-  Planner planner(script, schemas);
-  std::vector<ConnectionPlan> plans = planner.Plan();
-  const std::vector<Failure>& failures = planner.failures();
-  if (!failures.empty()) {
-    std::string message;
-    size_t spelled = std::min(failures.size(), kMaxSpelledFailures);
-    for (size_t i = 0; i < spelled; ++i) {
-      if (i > 0) message += "; ";
-      message += failures[i].message;
+  Builder builder(script, options);
+  for (size_t s = 0; s < script.sources.size(); ++s) {
+    const SourceConnection& connection = script.sources[s];
+    auto schema = std::find_if(schemas.begin(), schemas.end(),
+                               [&](const SourceSchema& x) { return x.datasource == connection.datasource; });
+    if (schema == schemas.end()) {
+      builder.AddMissingSource(s);
+      continue;
     }
-    if (failures.size() > spelled) {
-      message += "; and " + std::to_string(failures.size() - spelled) + " more problems";
-    }
-    return Error(failures.front().code, std::move(message));
+    // Every selection of the source is planned against all its tables.
+    auto tables = std::make_shared<const TableSet>(schema->tables);
+    for (size_t k = 0; k < connection.selections.size(); ++k) builder.Add(s, k, tables);
   }
-
-  // The fingerprint covers exactly the tables this script uses.
-  std::vector<SourceSchema> used;
-  for (const ConnectionPlan& plan : plans) {
-    SourceSchema source;
-    source.datasource = plan.connection->datasource;
-    for (const TablePlan& table : plan.tables) source.tables.push_back(*table.table);
-    used.push_back(std::move(source));
-  }
-
-  OJson extend = OJson::object();
-  extend["mode"] = Mode(script.solution);
-  extend["resourceGroup"] = script.resource_group;
-  extend["name"] = script.name;
-  if (script.schedule_resgroup_id) extend["scheduleResgroupId"] = *script.schedule_resgroup_id;
-  extend["schemaFingerprint"] = SchemaFingerprint(used);
-  extend["generatorVersion"] = options.generator_version;
-
-  std::string content;
-  JsonWriter out(&content);
-  out.BeginObject().Member("extend", extend).Member("type", "job");
-  out.Key("steps").BeginArray();
-  WriteReader(out, plans);
-  WriteWriter(out, script, plans);
-  out.EndArray().Member("version", "2.0");
-  out.Key("order").BeginObject().Key("hops").BeginArray();
-  out.BeginObject().Member("from", "reader").Member("to", "writer").EndObject();
-  out.EndArray().EndObject().EndObject();
-  DISYNC_CHECK(out.complete());
-  return content;
+  return builder.Finish();
 }
 
 std::string Sha256Hex(std::string_view data) {

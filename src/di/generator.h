@@ -40,6 +40,7 @@
 #ifndef DISYNC_DI_GENERATOR_H_
 #define DISYNC_DI_GENERATOR_H_
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,6 +67,33 @@ struct SourceSchema {
 
 Result<std::string> GenerateTaskContent(const RealtimeScript& script, const std::vector<SourceSchema>& schemas,
                                         const GeneratorOptions& options);
+
+// The same TaskContent, built selection by selection as each database's
+// schema arrives, so that planning and rendering overlap the discovery of
+// the next: AddSelection plans and renders one selectedTables entry of the
+// script (sources and their selections indexed in script order) from the
+// tables discovered for it; Finish checks what needs every table (two tables
+// with one target name), fingerprints, and joins the pieces. Same bytes and
+// same failures as GenerateTaskContent for the same tables (a table is looked
+// up among its own selection's tables only).
+//
+// AddSelection may run concurrently for different selections; each selection
+// exactly once, all before Finish (a missing one aborts). `script` must
+// outlive the builder.
+class TaskContentBuilder {
+ public:
+  TaskContentBuilder(const RealtimeScript& script, GeneratorOptions options);
+  ~TaskContentBuilder();
+  TaskContentBuilder(const TaskContentBuilder&) = delete;
+  TaskContentBuilder& operator=(const TaskContentBuilder&) = delete;
+
+  void AddSelection(size_t source, size_t selection, std::vector<TableSchema> tables);
+  Result<std::string> Finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // Lower-case hex SHA-256 of `data` (the fingerprints' digest).
 std::string Sha256Hex(std::string_view data);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -32,22 +33,26 @@ Error InContext(const Error& cause, std::string_view datasource, std::string_vie
 
 // One database of one source: what discovery runs in parallel.
 struct DiscoveryUnit {
-  size_t source;  // index into the script's sources
+  size_t source;     // index into the script's sources
+  size_t selection;  // index into that source's selections
   std::string database;
   const std::vector<std::string>* tables;
 };
 
+// Receives one unit's tables, on the discovery thread that read them.
+using OnTables = std::function<void(const DiscoveryUnit&, std::vector<TableSchema>)>;
+
 // Connects to every source of `script` and describes the tables it selects,
-// with a constant number of metadata queries per database. The databases are
-// described in parallel over up to options.discovery_connections connections
-// per process; the calling thread only reports progress, so the store is
-// written from one thread and no lock is held across I/O. The result does not
-// depend on the parallelism: tables come back in the script's order, and of
-// several failures the first database's in that order is reported.
-Result<std::vector<di::SourceSchema>> Discover(store::MetadataStore& store,
-                                               const GenerationOptions& options, ProjectId project,
-                                               const di::RealtimeScript& script,
-                                               const ProgressFn& progress) {
+// with a constant number of metadata queries per database, handing each
+// database's tables to `on_tables` as soon as they are read. The databases
+// are described in parallel over up to options.discovery_connections
+// connections per process; the calling thread only reports progress, so the
+// store is written from one thread and no lock is held across I/O. After a
+// failure no further database is started; of the failures seen, the first in
+// the script's order is reported.
+Status DiscoverEach(store::MetadataStore& store, const GenerationOptions& options,
+                    ProjectId project, const di::RealtimeScript& script,
+                    const ProgressFn& progress, const OnTables& on_tables) {
   int64_t total = 0;
   std::vector<connectors::ConnectionConfig> configs;
   std::vector<DiscoveryUnit> units;
@@ -63,7 +68,8 @@ Result<std::vector<di::SourceSchema>> Discover(store::MetadataStore& store,
     if (!config.ok()) return InContext(config.error(), source.datasource);
     config->connect_timeout = options.connect_timeout;
     config->read_timeout = options.read_timeout;
-    for (const auto& selection : source.selections) {
+    for (size_t k = 0; k < source.selections.size(); ++k) {
+      const auto& selection = source.selections[k];
       // The single-database form reads the database of the JDBC URL.
       std::string database = selection.database.empty() ? config->database : selection.database;
       if (database.empty()) {
@@ -71,14 +77,14 @@ Result<std::vector<di::SourceSchema>> Discover(store::MetadataStore& store,
                                                 "selectedTables[].dbName"),
                          source.datasource);
       }
-      units.push_back({s, std::move(database), &selection.tables});
+      units.push_back({s, k, std::move(database), &selection.tables});
       total += static_cast<int64_t>(selection.tables.size());
     }
     configs.push_back(std::move(*config));
   }
   progress(0, total);
 
-  std::vector<std::optional<Result<std::vector<TableSchema>>>> results(units.size());
+  std::vector<std::optional<Error>> errors(units.size());  // each written by one thread
   std::atomic<size_t> next{0};
   std::atomic<int64_t> done{0};
   std::atomic<bool> failed{false};
@@ -95,7 +101,7 @@ Result<std::vector<di::SourceSchema>> Discover(store::MetadataStore& store,
       if (connected_source != unit.source) {
         auto connected = connectors::ConnectIntrospector(configs[unit.source]);
         if (!connected.ok()) {
-          results[i] = InContext(connected.error(), datasource);
+          errors[i] = InContext(connected.error(), datasource);
           failed = true;
           break;
         }
@@ -109,11 +115,11 @@ Result<std::vector<di::SourceSchema>> Discover(store::MetadataStore& store,
       });
       done += static_cast<int64_t>(unit.tables->size()) - reported;
       if (!tables.ok()) {
-        results[i] = InContext(tables.error(), datasource, unit.database);
+        errors[i] = InContext(tables.error(), datasource, unit.database);
         failed = true;
         break;
       }
-      results[i] = std::move(tables);
+      on_tables(unit, std::move(*tables));
     }
     std::lock_guard<std::mutex> lock(mu);
     ++finished;
@@ -137,16 +143,32 @@ Result<std::vector<di::SourceSchema>> Discover(store::MetadataStore& store,
   }
   for (std::thread& t : threads) t.join();
 
-  for (size_t i = 0; i < units.size(); ++i) {
-    if (results[i] && !results[i]->ok()) return results[i]->error();
-  }
-  std::vector<di::SourceSchema> schemas;
-  for (const auto& source : script.sources) schemas.push_back({source.datasource, {}});
-  for (size_t i = 0; i < units.size(); ++i) {
-    if (!results[i]) return Error::Internal("discovery stopped before every database was read");
-    for (auto& t : results[i]->value()) schemas[units[i].source].tables.push_back(std::move(t));
+  for (const std::optional<Error>& error : errors) {
+    if (error) return *error;
   }
   progress(total, total);
+  return OkStatus();
+}
+
+// The schemas of every table `script` selects, per source, in script order.
+Result<std::vector<di::SourceSchema>> Discover(store::MetadataStore& store,
+                                               const GenerationOptions& options, ProjectId project,
+                                               const di::RealtimeScript& script,
+                                               const ProgressFn& progress) {
+  std::vector<std::vector<std::vector<TableSchema>>> found(script.sources.size());
+  for (size_t s = 0; s < script.sources.size(); ++s) found[s].resize(script.sources[s].selections.size());
+  DISYNC_RETURN_IF_ERROR(DiscoverEach(store, options, project, script, progress,
+                                      [&](const DiscoveryUnit& unit, std::vector<TableSchema> tables) {
+                                        found[unit.source][unit.selection] = std::move(tables);
+                                      }));
+  std::vector<di::SourceSchema> schemas;
+  for (size_t s = 0; s < script.sources.size(); ++s) {
+    di::SourceSchema schema{script.sources[s].datasource, {}};
+    for (auto& tables : found[s]) {
+      for (TableSchema& t : tables) schema.tables.push_back(std::move(t));
+    }
+    schemas.push_back(std::move(schema));
+  }
   return schemas;
 }
 
@@ -189,9 +211,15 @@ Result<std::string> GenerationRunner::Run(const store::Process& process,
   WorkspaceReferences references(store_, process.project);
   DISYNC_ASSIGN_OR_RETURN(di::RealtimeScript script,
                           di::ParseRealtimeScript(process.task_param, references));
-  DISYNC_ASSIGN_OR_RETURN(std::vector<di::SourceSchema> schemas,
-                          Discover(store_, options_, process.project, script, progress));
-  return di::GenerateTaskContent(script, schemas, di::GeneratorOptions{});
+  // Each database is planned and rendered on the thread that read it, while
+  // the other connections read the next ones.
+  di::TaskContentBuilder builder(script, di::GeneratorOptions{});
+  DISYNC_RETURN_IF_ERROR(DiscoverEach(store_, options_, process.project, script, progress,
+                                      [&](const DiscoveryUnit& unit, std::vector<TableSchema> tables) {
+                                        builder.AddSelection(unit.source, unit.selection,
+                                                             std::move(tables));
+                                      }));
+  return builder.Finish();
 }
 
 }  // namespace disync::jobs

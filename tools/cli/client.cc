@@ -162,6 +162,7 @@ Result<ApiResponse> ApiClient::Call(const ApiCall& call) {
   }
 
   CURLcode rc = curl_easy_perform(h);
+  const auto received = std::chrono::steady_clock::now();
   if (rc != CURLE_OK) {
     std::string detail = curl_easy_strerror(rc);
     if (error_buffer[0] != '\0') detail += " (" + std::string(error_buffer) + ")";
@@ -187,6 +188,8 @@ Result<ApiResponse> ApiClient::Call(const ApiCall& call) {
 
   ApiResponse response;
   response.http_status = static_cast<int>(status);
+  response.body_bytes = body.size();
+  response.received = received;
   response.body = Json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (response.body.is_discarded() || !response.body.is_object()) {
     return Error(ErrorCode::kCorruption,

@@ -39,6 +39,10 @@ struct ClientOptions {
 struct ApiResponse {
   int http_status = 0;
   Json body;  // always a JSON object
+  size_t body_bytes = 0;  // as received
+  // When the answer had been read in full, before it was parsed (what a
+  // benchmark times the server by).
+  std::chrono::steady_clock::time_point received;
 
   // HTTP 2xx. The gateway's error bodies carry Code, Message, RequestId.
   bool ok() const { return http_status >= 200 && http_status < 300; }

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "di/type_mapping.h"
@@ -657,6 +658,82 @@ TEST(GenerateTaskContent, InvalidUtf8InSourceNamesDoesNotThrow) {
       GenerateTaskContent(OneTableScript(SolutionType::kOdps, "shop", {"orders"}), Schemas({table}), {});
   ASSERT_TRUE(got.ok()) << got.error().message();
   EXPECT_TRUE(Json::accept(got.value()));
+}
+
+}  // namespace
+}  // namespace disync::di
+
+namespace disync::di {
+namespace {
+
+// What the runner does: each selection's tables (the tables of its database,
+// as a connector would return them) added on its own thread, in any order.
+std::string BuildBySelection(SolutionType solution, bool reverse) {
+  const RealtimeScript script = GoldenScript(solution);
+  const std::vector<SourceSchema> schemas = GoldenSchemas();
+  TaskContentBuilder builder(script, GeneratorOptions{});
+  std::vector<std::pair<size_t, size_t>> order;
+  for (size_t s = 0; s < script.sources.size(); ++s) {
+    for (size_t k = 0; k < script.sources[s].selections.size(); ++k) order.emplace_back(s, k);
+  }
+  if (reverse) std::reverse(order.begin(), order.end());
+  std::vector<std::thread> threads;
+  for (auto [s, k] : order) {
+    const TableSelection& selection = script.sources[s].selections[k];
+    std::vector<TableSchema> tables;
+    for (const SourceSchema& schema : schemas) {
+      if (schema.datasource != script.sources[s].datasource) continue;
+      for (const TableSchema& table : schema.tables) {
+        if (selection.database.empty() || table.database == selection.database) tables.push_back(table);
+      }
+    }
+    threads.emplace_back([&builder, s = s, k = k, tables = std::move(tables)]() mutable {
+      builder.AddSelection(s, k, std::move(tables));
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  Result<std::string> content = builder.Finish();
+  EXPECT_TRUE(content.ok()) << content.error().message();
+  return content.ok() ? content.value() : std::string();
+}
+
+TEST(TaskContentBuilder, BuildsTheSameBytesSelectionBySelection) {
+  for (SolutionType solution : {SolutionType::kOdps, SolutionType::kHolo, SolutionType::kKafka}) {
+    const std::string whole = Render(solution);
+    ASSERT_FALSE(whole.empty());
+    EXPECT_EQ(BuildBySelection(solution, false), whole) << ToString(solution);
+    EXPECT_EQ(BuildBySelection(solution, true), whole) << ToString(solution);
+  }
+}
+
+TEST(TaskContentBuilder, ReportsTheFailuresOfEverySelectionInScriptOrder) {
+  RealtimeScript script = OneTableScript(SolutionType::kHolo, "shop", {"orders", "gone"});
+  script.sources[0].selections.push_back({"crm", {"missing"}});
+  TaskContentBuilder builder(script, GeneratorOptions{});
+  builder.AddSelection(0, 1, {});
+  builder.AddSelection(0, 0, {Simple("shop", "orders")});
+  Result<std::string> content = builder.Finish();
+  ASSERT_FALSE(content.ok());
+  EXPECT_EQ(content.error().code(), ErrorCode::kNotFound);
+  const std::string& message = content.error().message();
+  const size_t gone = message.find("table \"gone\": table not found");
+  const size_t missing = message.find("table \"missing\": table not found");
+  ASSERT_NE(gone, std::string::npos) << message;
+  ASSERT_NE(missing, std::string::npos) << message;
+  EXPECT_LT(gone, missing);
+}
+
+TEST(TaskContentBuilderDeathTest, FinishingWithASelectionMissingAborts) {
+  RealtimeScript script = OneTableScript(SolutionType::kHolo, "shop", {"orders"});
+  TaskContentBuilder builder(script, GeneratorOptions{});
+  EXPECT_DEATH((void)builder.Finish(), "");
+}
+
+TEST(TaskContentBuilderDeathTest, AddingASelectionTwiceAborts) {
+  RealtimeScript script = OneTableScript(SolutionType::kHolo, "shop", {"orders"});
+  TaskContentBuilder builder(script, GeneratorOptions{});
+  builder.AddSelection(0, 0, {Simple("shop", "orders")});
+  EXPECT_DEATH(builder.AddSelection(0, 0, {Simple("shop", "orders")}), "");
 }
 
 }  // namespace
