@@ -113,6 +113,25 @@ TEST(JsonWriter, MembersWriteKeysAndValues) {
   EXPECT_TRUE(writer.complete());
 }
 
+TEST(JsonWriter, SplicesArraysRenderedApart) {
+  std::string first, second, empty;
+  JsonWriter(&first).BeginArray().Int(1).String("a").EndArray();
+  JsonWriter(&second).BeginArray().BeginObject().Member("k", true).EndObject().EndArray();
+  JsonWriter(&empty).BeginArray().EndArray();
+  std::string out;
+  JsonWriter writer(&out);
+  writer.BeginArray().Splice(empty).Splice(first).Int(2).Splice(empty).Splice(second).EndArray();
+  EXPECT_EQ(out, R"([1,"a",2,{"k":true}])");
+  EXPECT_TRUE(writer.complete());
+}
+
+TEST(JsonWriterDeathTest, SplicingOutsideAnArrayAborts) {
+  std::string out;
+  JsonWriter writer(&out);
+  writer.BeginObject();
+  EXPECT_DEATH(writer.Splice("[1]"), "");
+}
+
 TEST(JsonWriter, IsIncompleteUntilEveryContainerEnds) {
   std::string out;
   JsonWriter writer(&out);
