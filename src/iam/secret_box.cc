@@ -50,6 +50,15 @@ struct CipherCtxFree {
 };
 using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree>;
 
+// Fetched once: through the legacy EVP_aes_256_gcm() handle OpenSSL 3 looks
+// the cipher up in its provider registry on every use, and every signed
+// request opens its access key's secret.
+const EVP_CIPHER* Aes256Gcm() {
+  static EVP_CIPHER* const cipher = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
+  DISYNC_CHECK(cipher != nullptr);
+  return cipher;
+}
+
 std::string Base64Encode(std::string_view data) {
   // EVP_EncodeBlock writes a NUL after the text.
   std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
@@ -242,7 +251,7 @@ Result<std::string> SecretBox::Seal(std::string_view plaintext) const {
   int len = 0;
   int final_len = 0;
   if (ctx == nullptr ||
-      EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
+      EVP_EncryptInit_ex(ctx.get(), Aes256Gcm(), nullptr, nullptr, nullptr) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kNonceBytes, nullptr) != 1 ||
       EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, key_.data(), nonce) != 1 ||
       (!plaintext.empty() && EVP_EncryptUpdate(ctx.get(), ciphertext, &len, Bytes(plaintext),
@@ -267,7 +276,7 @@ Result<std::string> SecretBox::Open(std::string_view sealed) const {
   std::string plaintext(size, '\0');
   CipherCtx ctx(EVP_CIPHER_CTX_new());
   if (ctx == nullptr ||
-      EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
+      EVP_DecryptInit_ex(ctx.get(), Aes256Gcm(), nullptr, nullptr, nullptr) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kNonceBytes, nullptr) != 1 ||
       EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, key_.data(), nonce) != 1) {
     return Error::Internal("AES-256-GCM set-up failed");
