@@ -16,11 +16,13 @@ bin=$build/bin
 
 if [ -n "${BENCH_SMOKE:-}" ]; then
   gen_tables=${BENCH_GEN_TABLES:-1000}
+  gen_args=(--repeat 1)
   generator_args=(--tables 1000 --repeat 1)
   load_args=(--connections 1 --seconds 0.5 --warmup-seconds 0.1)
   footprint_args=(--runs 1)
 else
   gen_tables=${BENCH_GEN_TABLES:-1000,10000}
+  gen_args=(--repeat 3)
   generator_args=(--tables 1000,10000 --repeat 3)
   load_args=(--connections 1,4,16,64 --seconds 3)
   footprint_args=(--runs 5)
@@ -47,7 +49,7 @@ echo "bench: footprint" >&2
 echo "bench: generator" >&2
 "$bin/disync-bench-generator" "${generator_args[@]}" >>"$rows"
 echo "bench: gen_scale ($gen_tables tables)" >&2
-"$bin/disync-bench-gen-scale" --disyncd "$bin/disyncd" --tables "$gen_tables" >>"$rows"
+"$bin/disync-bench-gen-scale" --disyncd "$bin/disyncd" --tables "$gen_tables" "${gen_args[@]}" >>"$rows"
 echo "bench: api_load" >&2
 "$bin/disync-bench-api-load" --disyncd "$bin/disyncd" "${load_args[@]}" >>"$rows"
 

@@ -1,11 +1,19 @@
 #include "jobs/worker_pool.h"
 
+#include <malloc.h>
+
 #include <fmt/format.h>
 
 #include "common/logging.h"
 #include "common/random.h"
 
 namespace disync::jobs {
+namespace {
+
+// Generations whose TaskContent is this large are followed by malloc_trim.
+constexpr size_t kTrimAfterBytes = size_t{16} << 20;
+
+}  // namespace
 
 WorkerPool::WorkerPool(store::MetadataStore& store, ProcessRunner& runner, const Clock& clock,
                        WorkerPoolOptions options)
@@ -126,6 +134,16 @@ bool WorkerPool::RunOne(const std::string& owner) {
                  {"render_ms", ms(discovered, generated)},
                  {"store_ms", ms(generated, stored)},
                  {"bytes", std::to_string(content.ok() ? content.value().size() : 0)}});
+  // A large generation leaves the many small blocks of its schemas free but
+  // scattered in glibc's arenas (one per discovery thread), where the heap
+  // top is rarely free to shrink: hand the free pages back, so that an idle
+  // disyncd is smaller again (gen_scale, RSS after a 10,000-table generation
+  // and its answer: 124 MB without this, 109 MB with it; big blocks are
+  // mmapped, main.cc, which took it from 224 MB).
+  if (content.ok() && content.value().size() >= kTrimAfterBytes) {
+    { const std::string released = std::move(content).value(); }
+    malloc_trim(0);
+  }
   return true;
 }
 

@@ -1,5 +1,6 @@
 // disyncd: the disync server, and its offline admin commands.
 #include <signal.h>
+#include <malloc.h>
 #include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
@@ -15,6 +16,12 @@ int main(int argc, char** argv) {
   // The store and root-credentials hold secrets: everything disyncd creates
   // is private to its user.
   ::umask(077);
+  // Blocks of 1 MiB and more (schemas, TaskContents, answers) are mapped
+  // and unmapped by glibc, never kept in its arenas: its default raises the
+  // threshold to the largest block freed, after which they stay. With a
+  // 10,000-table generation: peak RSS 332 MB -> 234 MB, and 224 MB -> 124 MB
+  // after it (bench/gen_scale).
+  ::mallopt(M_MMAP_THRESHOLD, 1 << 20);
   using disync::server::AppOptions;
   AppOptions options;
   std::string log_format = "text";
