@@ -3,7 +3,6 @@
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,9 +16,8 @@
 #include <sstream>
 #include <thread>
 
+#include "bench/child_process.h"
 #include "common/random.h"
-
-extern char** environ;
 
 namespace disync::bench {
 namespace {
@@ -29,62 +27,6 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kStartDeadline = std::chrono::seconds(30);
 constexpr auto kStopDeadline = std::chrono::seconds(60);
 constexpr auto kPollInterval = std::chrono::milliseconds(2);
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-std::string Tail(const std::string& text, size_t n = 2000) {
-  return text.size() <= n ? text : "..." + text.substr(text.size() - n);
-}
-
-std::vector<char*> Argv(const std::vector<std::string>& args) {
-  std::vector<char*> out;
-  out.reserve(args.size() + 1);
-  for (const std::string& arg : args) out.push_back(const_cast<char*>(arg.c_str()));
-  out.push_back(nullptr);
-  return out;
-}
-
-// Spawns argv with stdout and stderr sent to the given files, with `env`
-// added to this process's environment.
-Result<pid_t> Spawn(const std::vector<std::string>& argv, const std::string& out_path,
-                    const std::string& err_path,
-                    const std::vector<std::string>& extra_env = {}) {
-  std::vector<std::string> env_strings(extra_env);
-  for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
-  std::vector<char*> envp = Argv(env_strings);
-  std::vector<char*> args = Argv(argv);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  pid_t pid = -1;
-  int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return Error::Unavailable("cannot start " + argv[0] + ": " + std::strerror(rc));
-  return pid;
-}
-
-// Waits for pid until the deadline; nullopt when it is still running.
-std::optional<int> WaitFor(pid_t pid, Clock::duration deadline) {
-  const auto until = Clock::now() + deadline;
-  for (;;) {
-    int status = 0;
-    pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid) return status;
-    if (r < 0 && errno != EINTR) return -1;
-    if (Clock::now() >= until) return std::nullopt;
-    std::this_thread::sleep_for(kPollInterval);
-  }
-}
 
 size_t Discard(char*, size_t size, size_t count, void*) { return size * count; }
 
@@ -119,9 +61,9 @@ Result<std::string> RunCommand(const std::vector<std::string>& argv) {
   const char* dir = mkdtemp(dir_template);
   if (dir == nullptr) return Error::Internal(std::string("mkdtemp: ") + std::strerror(errno));
   const std::string out = std::string(dir) + "/out", err = std::string(dir) + "/err";
-  auto pid = Spawn(argv, out, err);
-  std::optional<int> status = pid.ok() ? WaitFor(*pid, std::chrono::minutes(10)) : std::nullopt;
-  std::string stdout_text = ReadFile(out), stderr_text = ReadFile(err);
+  auto pid = SpawnChild({argv, out, err, {}, ProcessGroup::kInherit});
+  std::optional<int> status = pid.ok() ? WaitChild(*pid, std::chrono::minutes(10)) : std::nullopt;
+  std::string stdout_text = ReadFileText(out), stderr_text = ReadFileText(err);
   std::filesystem::remove_all(dir);
   if (!pid.ok()) return pid.error();
   if (!status) {
@@ -130,13 +72,13 @@ Result<std::string> RunCommand(const std::vector<std::string>& argv) {
     return Error::Unavailable(argv[0] + " did not finish within 10 minutes");
   }
   if (!WIFEXITED(*status) || WEXITSTATUS(*status) != 0) {
-    return Error::Unavailable(argv[0] + " failed: " + Tail(stderr_text));
+    return Error::Unavailable(argv[0] + " failed: " + TailOf(stderr_text));
   }
   return stdout_text;
 }
 
 Result<MemoryUse> ReadMemoryUse(pid_t pid) {
-  const std::string status = ReadFile("/proc/" + std::to_string(pid) + "/status");
+  const std::string status = ReadFileText("/proc/" + std::to_string(pid) + "/status");
   MemoryUse use{StatusField(status, "VmRSS"), StatusField(status, "VmHWM")};
   if (use.rss_kib < 0 || use.peak_rss_kib < 0) {
     return Error::Unavailable("no memory figures in /proc/" + std::to_string(pid) + "/status");
@@ -151,7 +93,7 @@ Result<long> ReadTreeRssKib(pid_t pid) {
   for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
     const std::string name = entry.path().filename().string();
     if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    const std::string status = ReadFile(entry.path().string() + "/status");
+    const std::string status = ReadFileText(entry.path().string() + "/status");
     if (StatusField(status, "PPid") != pid) continue;
     const long rss = StatusField(status, "VmRSS");
     if (rss > 0) total += rss;
@@ -239,7 +181,7 @@ Result<std::unique_ptr<DisyncdProcess>> DisyncdProcess::Start(Options options) {
   argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
   const std::string log = process->data_dir_ + "/disyncd.log";
   const auto started = Clock::now();
-  auto pid = Spawn(argv, log, log + ".err", env);
+  auto pid = SpawnChild({argv, log, log + ".err", env, ProcessGroup::kInherit});
   if (!pid.ok()) return pid.error();
   process->pid_ = *pid;
 
@@ -250,11 +192,11 @@ Result<std::unique_ptr<DisyncdProcess>> DisyncdProcess::Start(Options options) {
     if (waitpid(process->pid_, &status, WNOHANG) == process->pid_) {
       process->pid_ = -1;
       return Error::Unavailable("disyncd exited before it served: " +
-                                Tail(ReadFile(log) + ReadFile(log + ".err")));
+                                TailOf(ReadFileText(log) + ReadFileText(log + ".err")));
     }
     if (process->endpoint_.empty()) {
       std::smatch m;
-      const std::string text = ReadFile(log) + ReadFile(log + ".err");
+      const std::string text = ReadFileText(log) + ReadFileText(log + ".err");
       if (std::regex_search(text, m, kListening)) {
         process->address_ = m[1];
         process->port_ = static_cast<unsigned>(std::stoul(m[2]));
@@ -265,7 +207,7 @@ Result<std::unique_ptr<DisyncdProcess>> DisyncdProcess::Start(Options options) {
     if (!process->endpoint_.empty() && Healthy(process->endpoint_)) break;
     if (Clock::now() >= until) {
       return Error::Unavailable("disyncd did not answer /healthz within 30 s: " +
-                                Tail(ReadFile(log) + ReadFile(log + ".err")));
+                                TailOf(ReadFileText(log) + ReadFileText(log + ".err")));
     }
     std::this_thread::sleep_for(kPollInterval);
   }
@@ -275,14 +217,14 @@ Result<std::unique_ptr<DisyncdProcess>> DisyncdProcess::Start(Options options) {
 
 std::string DisyncdProcess::Log() const {
   const std::string log = data_dir_ + "/disyncd.log";
-  return ReadFile(log) + ReadFile(log + ".err");
+  return ReadFileText(log) + ReadFileText(log + ".err");
 }
 
 Result<std::chrono::nanoseconds> DisyncdProcess::Stop() {
   if (pid_ < 0) return Error::Internal("disyncd is not running");
   const auto started = Clock::now();
   kill(pid_, SIGTERM);
-  std::optional<int> status = WaitFor(pid_, kStopDeadline);
+  std::optional<int> status = WaitChild(pid_, kStopDeadline);
   const auto took = Clock::now() - started;
   if (!status) {
     kill(pid_, SIGKILL);

@@ -1,4 +1,4 @@
-// Nginx (see nginx.h): config generation, posix_spawn, readiness polling and
+// Nginx (see nginx.h): config generation, start (child_process.h), readiness polling and
 // teardown of the private nginx used as the benchmarks' throughput ceiling.
 #include "bench/nginx.h"
 
@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,7 +20,7 @@
 #include <thread>
 #include <vector>
 
-extern char** environ;
+#include "bench/child_process.h"
 
 namespace disync::bench {
 namespace {
@@ -34,7 +33,6 @@ constexpr auto kPollInterval = std::chrono::milliseconds(5);
 // A free port is found by binding port 0 and closing it, so another process
 // may take it before nginx binds it; then a fresh start gets another port.
 constexpr int kPortAttempts = 3;
-constexpr size_t kLogTailBytes = 2000;
 constexpr char kLogFile[] = "nginx.log";  // nginx's stderr and error_log
 constexpr char kPidFile[] = "nginx.pid";
 constexpr char kBodyFile[] = "body";      // under root/
@@ -76,17 +74,6 @@ Status WriteFile(const std::string& path, std::string_view content) {
   out.close();
   if (!out) return Error::Unavailable("nginx: cannot write " + path);
   return OkStatus();
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
-
-std::string Tail(const std::string& s) {
-  return s.size() <= kLogTailBytes ? s : "..." + s.substr(s.size() - kLogTailBytes);
 }
 
 // An unused port on 127.0.0.1: bind port 0, read it back, close.
@@ -169,55 +156,19 @@ std::string Config(const std::string& dir, uint16_t port, const std::string& con
 }
 
 Result<pid_t> Spawn(const std::string& binary, const std::string& dir) {
-  const std::string prefix = dir + "/";
-  const std::string conf = dir + "/nginx.conf";
-  const std::string log = dir + "/" + kLogFile;
   // -e: the log nginx opens before it has read the config; the compiled-in
-  // default may be a system path.
-  std::vector<std::string> args = {binary, "-p", prefix, "-c", conf, "-e", "stderr"};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawnattr_t attr;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawnattr_init(&attr);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0600);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
-  // Our sockets (e.g. a server under test) must not live on in nginx.
-  posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
-#endif
-  // Own process group, so teardown can reach the workers too; default signal
-  // dispositions and mask, whatever the calling thread had.
-  sigset_t empty;
-  sigset_t defaults;
-  sigemptyset(&empty);
-  sigfillset(&defaults);
-  posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setsigmask(&attr, &empty);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-                                      POSIX_SPAWN_SETSIGDEF);
-
-  pid_t pid = -1;
-  int err = posix_spawn(&pid, binary.c_str(), &actions, &attr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (err != 0) {
-    return Error::Unavailable("nginx: cannot run " + binary + ": " + ErrnoText(err) +
+  // default may be a system path. Its own process group, so that teardown
+  // reaches the workers too.
+  SpawnOptions options;
+  options.argv = {binary, "-p", dir + "/", "-c", dir + "/nginx.conf", "-e", "stderr"};
+  options.stdout_path = dir + "/" + kLogFile;
+  options.group = ProcessGroup::kOwn;
+  auto pid = SpawnChild(options);
+  if (!pid.ok()) {
+    return Error::Unavailable("nginx: " + pid.error().message() +
                               " (Debian: apt-get install nginx-light)");
   }
   return pid;
-}
-
-std::string DescribeExit(int status) {
-  if (WIFEXITED(status)) return "exited with code " + std::to_string(WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
-  return "ended with wait status " + std::to_string(status);
 }
 
 }  // namespace
@@ -246,12 +197,12 @@ Result<std::unique_ptr<Nginx>> Nginx::Start(const std::string& nginx_binary, std
     Status ready = nginx->WaitReady(Clock::now() + kStartDeadline);
     if (ready.ok()) return nginx;
 
-    std::string log = ReadFile(dir + "/" + kLogFile);
+    std::string log = ReadFileText(dir + "/" + kLogFile);
     nginx.reset();
     if (log.find("Address already in use") != std::string::npos && attempt < kPortAttempts) {
       continue;
     }
-    return Error::Unavailable(ready.error().message() + "; its log ends with:\n" + Tail(log));
+    return Error::Unavailable(ready.error().message() + "; its log ends with:\n" + TailOf(log));
   }
 }
 
@@ -272,7 +223,7 @@ Status Nginx::WaitReady(Clock::time_point deadline) {
     }
     // The pid file is written after the listening socket is bound, so a
     // connect that succeeds then reaches this nginx and not a squatter.
-    std::string written = ReadFile(pid_file);
+    std::string written = ReadFileText(pid_file);
     if (written.substr(0, written.find_last_not_of(" \n") + 1) == pid_text &&
         CanConnect(port_)) {
       return OkStatus();
