@@ -360,12 +360,13 @@ Result<std::vector<TableSchema>> MysqlIntrospector::DescribeTables(
     // tables with a LONGTEXT column are asked about.
     std::vector<std::string> longtext_tables;
     for (const auto& [name, table] : found) {
-      if (std::any_of(table.columns.begin(), table.columns.end(),
+      if (is_mariadb_ &&
+          std::any_of(table.columns.begin(), table.columns.end(),
                       [](const ColumnSchema& c) { return c.data_type == "longtext"; })) {
         longtext_tables.push_back(Quote(name));
       }
     }
-    if (is_mariadb_ && !longtext_tables.empty()) {
+    if (!longtext_tables.empty()) {
       const std::string check_filter =
           longtext_tables.size() <= internal::kMaxTablesInFilter
               ? fmt::format(" AND TABLE_NAME IN ({})", fmt::join(longtext_tables, ", "))

@@ -61,7 +61,7 @@ Result<Process> ReadProcess(const Statement& row) {
 
 Result<Process> SqliteStore::GetProcessLocked(ProcessId id) {
   DISYNC_ASSIGN_OR_RETURN(
-      Statement stmt, statements_->Prepare( "SELECT " + std::string(kProcessColumns) +
+      Statement stmt, statements_->Prepare("SELECT " + std::string(kProcessColumns) +
                                                   " FROM processes WHERE id = ?"));
   stmt.BindInt(1, id.value());
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -238,7 +238,7 @@ Result<bool> SqliteStore::TaskNameExists(ProjectId project, const std::string& n
   std::lock_guard lock(mu_);
   DISYNC_ASSIGN_OR_RETURN(
       Statement stmt,
-      statements_->Prepare( "SELECT 1 FROM tasks WHERE project_id = ? AND name = ?"));
+      statements_->Prepare("SELECT 1 FROM tasks WHERE project_id = ? AND name = ?"));
   stmt.BindInt(1, project.value()).BindText(2, name);
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   return row;

@@ -154,7 +154,7 @@ Status SqliteStore::ConfigureLocked() {
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, kBusyTimeoutMs);
   {
-    DISYNC_ASSIGN_OR_RETURN(Statement stmt, statements_->Prepare( "PRAGMA journal_mode=WAL"));
+    DISYNC_ASSIGN_OR_RETURN(Statement stmt, statements_->Prepare("PRAGMA journal_mode=WAL"));
     DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
     std::string mode = row ? stmt.ColumnText(0) : std::string();
     if (mode != "wal") {
@@ -259,7 +259,7 @@ Status SqliteStore::ResealLocked() {
           DISYNC_ASSIGN_OR_RETURN(std::string sealed, SealSecret(plain.secret));
           DISYNC_ASSIGN_OR_RETURN(
               Statement update,
-              statements_->Prepare( "UPDATE access_keys SET secret = ? WHERE id = ?"));
+              statements_->Prepare("UPDATE access_keys SET secret = ? WHERE id = ?"));
           update.BindText(1, sealed).BindText(2, plain.access_key_id);
           DISYNC_RETURN_IF_ERROR(update.Run());
         }
@@ -304,7 +304,7 @@ Result<Project> SqliteStore::CreateProjectLocked(const NewProject& project) {
     int64_t id = requested_id;
     if (id == 0) {
       DISYNC_ASSIGN_OR_RETURN(
-          Statement max_id, statements_->Prepare( "SELECT COALESCE(MAX(id), 0) FROM projects"));
+          Statement max_id, statements_->Prepare("SELECT COALESCE(MAX(id), 0) FROM projects"));
       DISYNC_ASSIGN_OR_RETURN(bool row, max_id.Step());
       DISYNC_CHECK(row);
       id = std::max(max_id.ColumnInt(0) + 1, kFirstProjectId);
@@ -315,7 +315,8 @@ Result<Project> SqliteStore::CreateProjectLocked(const NewProject& project) {
     }
     DISYNC_ASSIGN_OR_RETURN(
         Statement insert,
-        statements_->Prepare("INSERT INTO projects (id, identifier, name, description, mode, status, "
+        statements_->Prepare(
+            "INSERT INTO projects (id, identifier, name, description, mode, status, "
             "disable_development, is_allow_download, is_default, "
             "resource_manager_resource_group_id, default_di_resource_group, owner_user_id, "
             "tags_json, created_ms, modified_ms) "
@@ -354,7 +355,7 @@ Result<Project> SqliteStore::GetProject(ProjectId id) {
 Result<Project> SqliteStore::GetProjectLocked(ProjectId id) {
   DISYNC_ASSIGN_OR_RETURN(
       Statement stmt,
-      statements_->Prepare( "SELECT " + std::string(kProjectColumns) +
+      statements_->Prepare("SELECT " + std::string(kProjectColumns) +
                                   " FROM projects WHERE id = ?"));
   stmt.BindInt(1, id.value());
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -366,7 +367,7 @@ Result<Project> SqliteStore::GetProjectByIdentifier(const std::string& identifie
   std::lock_guard lock(mu_);
   DISYNC_ASSIGN_OR_RETURN(
       Statement stmt,
-      statements_->Prepare( "SELECT " + std::string(kProjectColumns) +
+      statements_->Prepare("SELECT " + std::string(kProjectColumns) +
                                   " FROM projects WHERE identifier = ?"));
   stmt.BindText(1, identifier);
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -418,7 +419,7 @@ Result<ProjectPage> SqliteStore::ListProjectsLocked(const ListProjectsQuery& que
     ProjectPage page;
     {
       DISYNC_ASSIGN_OR_RETURN(Statement count,
-                              statements_->Prepare( "SELECT COUNT(*)" + where));
+                              statements_->Prepare("SELECT COUNT(*)" + where));
       bind_filters(count);
       DISYNC_ASSIGN_OR_RETURN(bool row, count.Step());
       DISYNC_CHECK(row);
@@ -426,7 +427,7 @@ Result<ProjectPage> SqliteStore::ListProjectsLocked(const ListProjectsQuery& que
     }
     DISYNC_ASSIGN_OR_RETURN(
         Statement select,
-        statements_->Prepare( "SELECT " + std::string(kProjectColumns) + where +
+        statements_->Prepare("SELECT " + std::string(kProjectColumns) + where +
                                     " ORDER BY p.id LIMIT ? OFFSET ?"));
     int index = bind_filters(select);
     const int64_t offset = (static_cast<int64_t>(query.page_number) - 1) * query.page_size;
@@ -465,7 +466,7 @@ Result<User> SqliteStore::GetUser(const std::string& user_id) {
   std::lock_guard lock(mu_);
   DISYNC_ASSIGN_OR_RETURN(
       Statement stmt,
-      statements_->Prepare( "SELECT name, superuser, created_ms FROM users WHERE id = ?"));
+      statements_->Prepare("SELECT name, superuser, created_ms FROM users WHERE id = ?"));
   stmt.BindText(1, user_id);
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return Error::NotFound("user \"" + user_id + "\" not found");
@@ -529,7 +530,8 @@ Result<AccessKey> SqliteStore::GetAccessKey(const std::string& access_key_id) {
   std::lock_guard lock(mu_);
   DISYNC_ASSIGN_OR_RETURN(
       Statement stmt,
-      statements_->Prepare("SELECT secret, user_id, status, created_ms FROM access_keys WHERE id = ?"));
+      statements_->Prepare(
+          "SELECT secret, user_id, status, created_ms FROM access_keys WHERE id = ?"));
   stmt.BindText(1, access_key_id);
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return Error::NotFound("access key " + access_key_id + " not found");
@@ -556,7 +558,7 @@ Status SqliteStore::SetAccessKeyStatus(const std::string& access_key_id,
   std::lock_guard lock(mu_);
   return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
     DISYNC_ASSIGN_OR_RETURN(
-        Statement stmt, statements_->Prepare( "UPDATE access_keys SET status = ? WHERE id = ?"));
+        Statement stmt, statements_->Prepare("UPDATE access_keys SET status = ? WHERE id = ?"));
     stmt.BindInt(1, AccessKeyStatusToColumn(status)).BindText(2, access_key_id);
     DISYNC_RETURN_IF_ERROR(stmt.Run());
     if (sqlite3_changes(db_) == 0) {
@@ -570,7 +572,7 @@ Status SqliteStore::DeleteAccessKey(const std::string& access_key_id) {
   std::lock_guard lock(mu_);
   return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
     DISYNC_ASSIGN_OR_RETURN(Statement stmt,
-                            statements_->Prepare( "DELETE FROM access_keys WHERE id = ?"));
+                            statements_->Prepare("DELETE FROM access_keys WHERE id = ?"));
     stmt.BindText(1, access_key_id);
     DISYNC_RETURN_IF_ERROR(stmt.Run());
     if (sqlite3_changes(db_) == 0) {
@@ -657,12 +659,12 @@ Status SqliteStore::RemoveMember(ProjectId project, const std::string& user_id) 
   return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
     DISYNC_ASSIGN_OR_RETURN(
         Statement roles,
-        statements_->Prepare( "DELETE FROM project_members WHERE project_id = ? AND user_id = ?"));
+        statements_->Prepare("DELETE FROM project_members WHERE project_id = ? AND user_id = ?"));
     roles.BindInt(1, project.value()).BindText(2, user_id);
     DISYNC_RETURN_IF_ERROR(roles.Run());
     DISYNC_ASSIGN_OR_RETURN(
         Statement member,
-        statements_->Prepare( "DELETE FROM project_users WHERE project_id = ? AND user_id = ?"));
+        statements_->Prepare("DELETE FROM project_users WHERE project_id = ? AND user_id = ?"));
     member.BindInt(1, project.value()).BindText(2, user_id);
     DISYNC_RETURN_IF_ERROR(member.Run());
     if (sqlite3_changes(db_) == 0) return Error::NotFound("user " + user_id + " is not a member");
@@ -716,7 +718,7 @@ Result<MemberPage> SqliteStore::ListMembers(ProjectId project, int32_t page_numb
     MemberPage page;
     DISYNC_ASSIGN_OR_RETURN(
         Statement count,
-        statements_->Prepare( "SELECT COUNT(*) FROM project_users WHERE project_id = ?"));
+        statements_->Prepare("SELECT COUNT(*) FROM project_users WHERE project_id = ?"));
     count.BindInt(1, project.value());
     DISYNC_RETURN_IF_ERROR(count.Step());
     page.total_count = count.ColumnInt(0);
@@ -857,7 +859,7 @@ Result<DataSource> SqliteStore::OpenDataSource(DataSource ds) const {
 Result<DataSource> SqliteStore::GetDataSourceLocked(DataSourceId id) {
   DISYNC_ASSIGN_OR_RETURN(
       Statement stmt,
-      statements_->Prepare( "SELECT " + std::string(kDataSourceColumns) +
+      statements_->Prepare("SELECT " + std::string(kDataSourceColumns) +
                                   " FROM data_sources WHERE id = ?"));
   stmt.BindInt(1, id.value());
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -905,7 +907,7 @@ Result<DataSource> SqliteStore::GetDataSourceByName(ProjectId project, int32_t e
   std::lock_guard lock(mu_);
   DISYNC_ASSIGN_OR_RETURN(
       Statement stmt,
-      statements_->Prepare( "SELECT " + std::string(kDataSourceColumns) +
+      statements_->Prepare("SELECT " + std::string(kDataSourceColumns) +
                                   " FROM data_sources WHERE project_id = ? AND env_type = ? AND "
                                   "name = ?"));
   stmt.BindInt(1, project.value()).BindInt(2, env_type).BindText(3, name);
@@ -936,13 +938,13 @@ Result<DataSourcePage> SqliteStore::ListDataSources(const ListDataSourcesQuery& 
           .BindInt(11, q.status.value_or(-1));
     };
     DataSourcePage page;
-    DISYNC_ASSIGN_OR_RETURN(Statement count, statements_->Prepare( "SELECT COUNT(*)" + where));
+    DISYNC_ASSIGN_OR_RETURN(Statement count, statements_->Prepare("SELECT COUNT(*)" + where));
     bind(count);
     DISYNC_RETURN_IF_ERROR(count.Step());
     page.total_count = count.ColumnInt(0);
     DISYNC_ASSIGN_OR_RETURN(
         Statement stmt,
-        statements_->Prepare( "SELECT " + std::string(kDataSourceColumns) + where +
+        statements_->Prepare("SELECT " + std::string(kDataSourceColumns) + where +
                                     " ORDER BY id LIMIT ? OFFSET ?"));
     bind(stmt);
     stmt.BindInt(12, q.page_size).BindInt(13, static_cast<int64_t>(q.page_number - 1) * q.page_size);
@@ -990,7 +992,7 @@ Status SqliteStore::DeleteDataSource(DataSourceId id) {
   std::lock_guard lock(mu_);
   return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
     DISYNC_ASSIGN_OR_RETURN(Statement stmt,
-                            statements_->Prepare( "DELETE FROM data_sources WHERE id = ?"));
+                            statements_->Prepare("DELETE FROM data_sources WHERE id = ?"));
     stmt.BindInt(1, id.value());
     DISYNC_RETURN_IF_ERROR(stmt.Run());
     if (sqlite3_changes(db_) == 0) {
@@ -1005,7 +1007,7 @@ Status SqliteStore::DeleteDataSource(DataSourceId id) {
 Result<std::optional<std::string>> SqliteStore::GetMeta(const std::string& key) {
   std::lock_guard lock(mu_);
   DISYNC_ASSIGN_OR_RETURN(Statement stmt,
-                          statements_->Prepare( "SELECT value FROM meta WHERE key = ?"));
+                          statements_->Prepare("SELECT value FROM meta WHERE key = ?"));
   stmt.BindText(1, key);
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return std::optional<std::string>();

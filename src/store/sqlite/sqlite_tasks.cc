@@ -180,7 +180,7 @@ Result<TaskOutcome> SqliteStore::CreateTask(const NewTask& task,
     DISYNC_RETURN_IF_ERROR(folder.Run());
     DISYNC_ASSIGN_OR_RETURN(
         Statement folder_id,
-        statements_->Prepare( "SELECT id FROM folders WHERE project_id = ? AND path = ?"));
+        statements_->Prepare("SELECT id FROM folders WHERE project_id = ? AND path = ?"));
     folder_id.BindInt(1, task.project.value()).BindText(2, task.folder_path);
     DISYNC_ASSIGN_OR_RETURN(bool folder_row, folder_id.Step());
     if (!folder_row) return Error::Internal("the folder row vanished inside its transaction");
@@ -258,7 +258,7 @@ Result<std::vector<TaskVersion>> SqliteStore::ListTaskVersions(FileId file_id) {
   std::lock_guard lock(mu_);
   return InTransaction(db_, TransactionMode::kRead, [&]() -> Result<std::vector<TaskVersion>> {
     DISYNC_ASSIGN_OR_RETURN(Statement exists,
-                            statements_->Prepare( "SELECT 1 FROM tasks WHERE file_id = ?"));
+                            statements_->Prepare("SELECT 1 FROM tasks WHERE file_id = ?"));
     exists.BindInt(1, file_id.value());
     DISYNC_ASSIGN_OR_RETURN(bool found, exists.Step());
     if (!found) return Error::NotFound("task " + std::to_string(file_id.value()) + " not found");
@@ -288,7 +288,7 @@ Status SqliteStore::DeleteTask(FileId file_id) {
   return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
     // Versions and data source references go with it (ON DELETE CASCADE).
     DISYNC_ASSIGN_OR_RETURN(Statement stmt,
-                            statements_->Prepare( "DELETE FROM tasks WHERE file_id = ?"));
+                            statements_->Prepare("DELETE FROM tasks WHERE file_id = ?"));
     stmt.BindInt(1, file_id.value());
     DISYNC_RETURN_IF_ERROR(stmt.Run());
     if (sqlite3_changes(db_) == 0) {
