@@ -1,5 +1,6 @@
 #include "api/async_config.h"
 
+#include "common/digest.h"
 #include "di/realtime_script.h"
 #include "jobs/workspace_references.h"
 #include "openapi/signature.h"
@@ -121,7 +122,7 @@ std::string RequestHash(std::initializer_list<std::string_view> parts) {
     framed += ':';
     framed += part;
   }
-  return openapi::Sha256Hex(framed);
+  return Sha256Hex(framed);
 }
 
 void RegisterAsyncConfigRoutes(openapi::Router& router, store::MetadataStore& store,

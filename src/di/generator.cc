@@ -1,7 +1,5 @@
 #include "di/generator.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -13,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/check.h"
+#include "common/digest.h"
 #include "common/json_writer.h"
 #include "di/type_mapping.h"
 
@@ -645,20 +644,6 @@ Result<std::string> GenerateTaskContent(const RealtimeScript& script, const std:
     for (size_t k = 0; k < connection.selections.size(); ++k) builder.Add(s, k, tables);
   }
   return builder.Finish();
-}
-
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  int ok = EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  if (ok != 1) return std::string();  // OpenSSL without SHA-256 is not a configuration we run on
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0xF];
-  }
-  return hex;
 }
 
 }  // namespace disync::di

@@ -95,9 +95,6 @@ class TaskContentBuilder {
   std::unique_ptr<Impl> impl_;
 };
 
-// Lower-case hex SHA-256 of `data` (the fingerprints' digest).
-std::string Sha256Hex(std::string_view data);
-
 // Lower-case hex SHA-256 over a canonical, length-prefixed serialisation of the
 // schemas: data sources sorted by name, tables by (database, name), columns by
 // ordinal, every field of TableSchema and ColumnSchema included. Independent

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/digest.h"
 #include "di/generator.h"
 #include "di/json_reader.h"
 #include "di/task_content.h"

@@ -1,8 +1,8 @@
 #include "openapi/signature.h"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/core_names.h>
 #include <openssl/params.h>
 
 #include <algorithm>
@@ -10,6 +10,8 @@
 #include <memory>
 #include <optional>
 #include <set>
+
+#include "common/digest.h"
 
 namespace disync::openapi {
 namespace {
@@ -34,27 +36,11 @@ const unsigned char* Bytes(std::string_view s) {
   return s.empty() ? kEmpty : reinterpret_cast<const unsigned char*>(s.data());
 }
 
-std::string LowerHex(const unsigned char* data, size_t size) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (size_t i = 0; i < size; ++i) {
-    out.push_back(kHex[data[i] >> 4]);
-    out.push_back(kHex[data[i] & 0x0F]);
-  }
-  return out;
-}
-
 // OpenSSL 3 looks algorithms up in its provider registry whenever they are
 // named by a legacy handle (EVP_sha256()) or by HMAC(): a tenth of a signed
-// request's instructions (callgrind). SHA-256 is fetched once; each thread
-// keeps one HMAC context per digest, the digest set once, and only re-keys it.
-const EVP_MD* FetchedSha256() {
-  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  DISYNC_CHECK(md != nullptr);
-  return md;
-}
-
+// request's instructions (callgrind). Each thread keeps one HMAC context per
+// digest, the digest set once, and only re-keys it (SHA-256 itself:
+// common/digest.h).
 struct MacCtxFree {
   void operator()(EVP_MAC_CTX* ctx) const { EVP_MAC_CTX_free(ctx); }
 };
@@ -125,15 +111,6 @@ Error DoesNotMatch(std::string_view server_string_to_sign) {
 }  // namespace
 
 // ---- primitives ----
-
-std::string Sha256Hex(std::string_view data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int digest_size = 0;
-  int ok = EVP_Digest(Bytes(data), data.size(), digest.data(), &digest_size, FetchedSha256(),
-                      nullptr);
-  DISYNC_CHECK(ok == 1);
-  return LowerHex(digest.data(), digest_size);
-}
 
 std::string HmacSha1Base64(std::string_view key, std::string_view data) {
   std::string mac = Hmac(HmacSha1Context(), key, data);

@@ -18,8 +18,7 @@
 
 namespace disync::openapi {
 
-// ---- primitives (OpenSSL) ----
-std::string Sha256Hex(std::string_view data);
+// ---- primitives (OpenSSL; SHA-256 hex is common/digest.h) ----
 std::string HmacSha1Base64(std::string_view key, std::string_view data);
 std::string HmacSha256Hex(std::string_view key, std::string_view data);
 bool ConstantTimeEquals(std::string_view a, std::string_view b);

@@ -1,5 +1,6 @@
 #include "support/signing.h"
 
+#include "common/digest.h"
 #include "common/random.h"
 #include "openapi/signature.h"
 
@@ -59,7 +60,7 @@ http::Request SignV3Request(const TestKey& key, const openapi::ParamMap& params,
   r.headers.emplace_back("x-acs-version", o.version);
   r.headers.emplace_back("x-acs-date", FormatIso8601Utc(o.timestamp));
   r.headers.emplace_back("x-acs-signature-nonce", o.nonce.empty() ? RandomHex(16) : o.nonce);
-  r.headers.emplace_back("x-acs-content-sha256", openapi::Sha256Hex(r.body));
+  r.headers.emplace_back("x-acs-content-sha256", Sha256Hex(r.body));
   std::vector<std::string> signed_headers = {"host", "x-acs-action", "x-acs-content-sha256",
                                              "x-acs-date", "x-acs-signature-nonce",
                                              "x-acs-version"};

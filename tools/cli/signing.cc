@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/digest.h"
 #include "openapi/signature.h"
 
 namespace disync::cli {
@@ -53,7 +54,7 @@ Result<SignedRequest> SignAcs3(const ApiCall& call, std::string_view host,
       {"x-acs-version", std::string(kApiVersion)},
       {"x-acs-date", FormatIso8601Utc(now)},
       {"x-acs-signature-nonce", std::string(nonce)},
-      {"x-acs-content-sha256", openapi::Sha256Hex(out.body)},
+      {"x-acs-content-sha256", Sha256Hex(out.body)},
   };
   if (!out.body.empty()) signed_headers.emplace_back("content-type", kFormContentType);
   std::sort(signed_headers.begin(), signed_headers.end());

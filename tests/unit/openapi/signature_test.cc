@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/digest.h"
 #include "http/message.h"
 #include "openapi/params.h"
 

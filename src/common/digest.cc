@@ -1,0 +1,46 @@
+#include "common/digest.h"
+
+#include <openssl/evp.h>
+
+#include <array>
+
+#include "common/check.h"
+
+namespace disync {
+namespace {
+
+// Fetched once: through the legacy EVP_sha256() handle OpenSSL 3 looks the
+// algorithm up in its provider registry on every call, and every signed
+// request hashes twice.
+const EVP_MD* FetchedSha256() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  DISYNC_CHECK(md != nullptr);
+  return md;
+}
+
+}  // namespace
+
+std::string LowerHex(const unsigned char* data, size_t size) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(size * 2);
+  for (size_t i = 0; i < size; ++i) {
+    out.push_back(kHex[data[i] >> 4]);
+    out.push_back(kHex[data[i] & 0x0F]);
+  }
+  return out;
+}
+
+std::string Sha256Hex(std::string_view data) {
+  // OpenSSL may treat a null pointer specially even with a zero length.
+  static constexpr unsigned char kEmpty[1] = {0};
+  const auto* bytes =
+      data.empty() ? kEmpty : reinterpret_cast<const unsigned char*>(data.data());
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int digest_size = 0;
+  DISYNC_CHECK(EVP_Digest(bytes, data.size(), digest.data(), &digest_size, FetchedSha256(),
+                          nullptr) == 1);
+  return LowerHex(digest.data(), digest_size);
+}
+
+}  // namespace disync
