@@ -43,4 +43,22 @@ std::string Sha256Hex(std::string_view data) {
   return LowerHex(digest.data(), digest_size);
 }
 
+Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
+  DISYNC_CHECK(ctx_ != nullptr && EVP_DigestInit_ex(ctx_, FetchedSha256(), nullptr) == 1);
+}
+
+Sha256::~Sha256() { EVP_MD_CTX_free(ctx_); }
+
+Sha256& Sha256::Update(std::string_view data) {
+  if (!data.empty()) DISYNC_CHECK(EVP_DigestUpdate(ctx_, data.data(), data.size()) == 1);
+  return *this;
+}
+
+std::string Sha256::HexDigest() {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int digest_size = 0;
+  DISYNC_CHECK(EVP_DigestFinal_ex(ctx_, digest.data(), &digest_size) == 1);
+  return LowerHex(digest.data(), digest_size);
+}
+
 }  // namespace disync

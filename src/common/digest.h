@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+struct evp_md_ctx_st;
+
 namespace disync {
 
 // Lower-case hex of `size` bytes.
@@ -15,6 +17,23 @@ std::string LowerHex(const unsigned char* data, size_t size);
 
 // Lower-case hex SHA-256 of `data`.
 std::string Sha256Hex(std::string_view data);
+
+// SHA-256 of data fed in pieces: Sha256Hex of their concatenation, without
+// building it. Thread-compatible; one instance per thread.
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+
+  Sha256& Update(std::string_view data);
+  // The lower-case hex digest of everything fed; the instance is spent.
+  std::string HexDigest();
+
+ private:
+  evp_md_ctx_st* ctx_;
+};
 
 }  // namespace disync
 

@@ -147,6 +147,87 @@ bool IsKafkaTopic(std::string_view name) {
 
 bool IsHoloIdentifier(std::string_view name) { return !name.empty() && name.size() <= 63; }
 
+// ---- fingerprint ----
+// SHA-256 over a length-prefixed serialisation (generator.h). Each table's
+// part is serialised when its TableSet is built, on the discovery thread
+// that read it; Fingerprint only orders the parts and hashes them.
+
+void PutBytes(std::string* out, std::string_view bytes) {
+  uint64_t size = bytes.size();
+  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>((size >> (8 * i)) & 0xFF));
+  out->append(bytes);
+}
+
+void PutInt(std::string* out, int64_t value) { PutBytes(out, std::to_string(value)); }
+
+template <typename T>
+void PutOptional(std::string* out, const std::optional<T>& value) {
+  PutBytes(out, value ? "1" + std::to_string(*value) : std::string("0"));
+}
+
+// One table's part of the fingerprint: its fields, then its columns by
+// (ordinal, name).
+std::string TableFingerprintBytes(const TableSchema& table) {
+  std::string data;
+  PutBytes(&data, table.database);
+  PutBytes(&data, table.name);
+  PutBytes(&data, table.comment);
+  PutInt(&data, static_cast<int64_t>(table.primary_key.size()));
+  for (const std::string& key : table.primary_key) PutBytes(&data, key);
+  std::vector<const ColumnSchema*> columns;
+  columns.reserve(table.columns.size());
+  for (const ColumnSchema& column : table.columns) columns.push_back(&column);
+  std::stable_sort(columns.begin(), columns.end(), [](const ColumnSchema* a, const ColumnSchema* b) {
+    return std::tie(a->ordinal, a->name) < std::tie(b->ordinal, b->name);
+  });
+  PutInt(&data, static_cast<int64_t>(columns.size()));
+  for (const ColumnSchema* column : columns) {
+    PutBytes(&data, column->name);
+    PutInt(&data, column->ordinal);
+    PutBytes(&data, column->data_type);
+    PutBytes(&data, column->column_type);
+    PutInt(&data, column->nullable ? 1 : 0);
+    PutOptional(&data, column->char_max_length);
+    PutOptional(&data, column->numeric_precision);
+    PutOptional(&data, column->numeric_scale);
+    PutOptional(&data, column->datetime_precision);
+    PutBytes(&data, column->comment);
+  }
+  return data;
+}
+
+// A table and its serialised part.
+struct FingerprintEntry {
+  const TableSchema* table;
+  std::string_view bytes;
+};
+
+// The tables of one source, by reference: what the fingerprint reads.
+struct SourceTables {
+  std::string_view datasource;
+  std::vector<FingerprintEntry> tables;
+};
+
+std::string Fingerprint(std::vector<SourceTables> sources) {
+  std::stable_sort(sources.begin(), sources.end(),
+                   [](const SourceTables& a, const SourceTables& b) { return a.datasource < b.datasource; });
+  Sha256 hash;
+  std::string data = "disync-schema-fingerprint/1";
+  PutInt(&data, static_cast<int64_t>(sources.size()));
+  for (SourceTables& source : sources) {
+    PutBytes(&data, source.datasource);
+    std::vector<FingerprintEntry>& tables = source.tables;
+    std::stable_sort(tables.begin(), tables.end(), [](const FingerprintEntry& a, const FingerprintEntry& b) {
+      return std::tie(a.table->database, a.table->name) < std::tie(b.table->database, b.table->name);
+    });
+    PutInt(&data, static_cast<int64_t>(tables.size()));
+    hash.Update(data);
+    data.clear();
+    for (const FingerprintEntry& table : tables) hash.Update(table.bytes);
+  }
+  return hash.Update(data).HexDigest();
+}
+
 // The tables of a source a selection is planned against, with a name index
 // so that a 20000-table selection is not quadratic. Shared by the selections
 // of one source when it was discovered as a whole (GenerateTaskContent), or
@@ -154,9 +235,18 @@ bool IsHoloIdentifier(std::string_view name) { return !name.empty() && name.size
 struct TableSet {
   std::vector<TableSchema> tables;
   std::map<std::string, std::vector<const TableSchema*>> by_name;
+  std::vector<std::string> fingerprints;  // TableFingerprintBytes, as `tables`
 
   explicit TableSet(std::vector<TableSchema> discovered) : tables(std::move(discovered)) {
-    for (const TableSchema& table : tables) by_name[table.name].push_back(&table);
+    fingerprints.reserve(tables.size());
+    for (const TableSchema& table : tables) {
+      by_name[table.name].push_back(&table);
+      fingerprints.push_back(TableFingerprintBytes(table));
+    }
+  }
+
+  FingerprintEntry Entry(const TableSchema* table) const {
+    return {table, fingerprints[static_cast<size_t>(table - tables.data())]};
   }
 };
 
@@ -439,76 +529,19 @@ void WriteWriter(JsonWriter& out, const RealtimeScript& script,
   out.Member("name", "writer").Member("category", "writer").EndObject();
 }
 
-// ---- fingerprint ----
-
-void PutBytes(std::string* out, std::string_view bytes) {
-  uint64_t size = bytes.size();
-  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>((size >> (8 * i)) & 0xFF));
-  out->append(bytes);
-}
-
-void PutInt(std::string* out, int64_t value) { PutBytes(out, std::to_string(value)); }
-
-template <typename T>
-void PutOptional(std::string* out, const std::optional<T>& value) {
-  PutBytes(out, value ? "1" + std::to_string(*value) : std::string("0"));
-}
-
-// The tables of one source, by reference: what the fingerprint reads.
-struct SourceTables {
-  std::string_view datasource;
-  std::vector<const TableSchema*> tables;
-};
-
-std::string Fingerprint(std::vector<SourceTables> sources) {
-  std::stable_sort(sources.begin(), sources.end(),
-                   [](const SourceTables& a, const SourceTables& b) { return a.datasource < b.datasource; });
-  std::string data = "disync-schema-fingerprint/1";
-  PutInt(&data, static_cast<int64_t>(sources.size()));
-  for (SourceTables& source : sources) {
-    PutBytes(&data, source.datasource);
-    std::vector<const TableSchema*>& tables = source.tables;
-    std::stable_sort(tables.begin(), tables.end(), [](const TableSchema* a, const TableSchema* b) {
-      return std::tie(a->database, a->name) < std::tie(b->database, b->name);
-    });
-    PutInt(&data, static_cast<int64_t>(tables.size()));
-    for (const TableSchema* table : tables) {
-      PutBytes(&data, table->database);
-      PutBytes(&data, table->name);
-      PutBytes(&data, table->comment);
-      PutInt(&data, static_cast<int64_t>(table->primary_key.size()));
-      for (const std::string& key : table->primary_key) PutBytes(&data, key);
-      std::vector<const ColumnSchema*> columns;
-      for (const ColumnSchema& column : table->columns) columns.push_back(&column);
-      std::stable_sort(columns.begin(), columns.end(), [](const ColumnSchema* a, const ColumnSchema* b) {
-        return std::tie(a->ordinal, a->name) < std::tie(b->ordinal, b->name);
-      });
-      PutInt(&data, static_cast<int64_t>(columns.size()));
-      for (const ColumnSchema* column : columns) {
-        PutBytes(&data, column->name);
-        PutInt(&data, column->ordinal);
-        PutBytes(&data, column->data_type);
-        PutBytes(&data, column->column_type);
-        PutInt(&data, column->nullable ? 1 : 0);
-        PutOptional(&data, column->char_max_length);
-        PutOptional(&data, column->numeric_precision);
-        PutOptional(&data, column->numeric_scale);
-        PutOptional(&data, column->datetime_precision);
-        PutBytes(&data, column->comment);
-      }
-    }
-  }
-  return Sha256Hex(data);
-}
-
-
 }  // namespace
 
 std::string SchemaFingerprint(const std::vector<SourceSchema>& schemas) {
+  std::vector<std::vector<std::string>> bytes;
+  bytes.reserve(schemas.size());
   std::vector<SourceTables> sources;
   for (const SourceSchema& schema : schemas) {
     SourceTables source{schema.datasource, {}};
-    for (const TableSchema& table : schema.tables) source.tables.push_back(&table);
+    std::vector<std::string>& parts = bytes.emplace_back();
+    for (const TableSchema& table : schema.tables) parts.push_back(TableFingerprintBytes(table));
+    for (size_t i = 0; i < schema.tables.size(); ++i) {
+      source.tables.push_back({&schema.tables[i], parts[i]});
+    }
     sources.push_back(std::move(source));
   }
   return Fingerprint(std::move(sources));
@@ -577,7 +610,7 @@ class Builder {
     for (size_t s = 0; s < script_.sources.size(); ++s) {
       SourceTables source{script_.sources[s].datasource, {}};
       for (const SelectionPiece& piece : pieces_[s]) {
-        for (const TablePlan& table : piece.plans) source.tables.push_back(table.table);
+        for (const TablePlan& table : piece.plans) source.tables.push_back(piece.tables->Entry(table.table));
       }
       used.push_back(std::move(source));
     }
