@@ -210,7 +210,7 @@ Status SqliteStore::FinishProcess(ProcessId id, const std::string& owner, Proces
                            "WHERE id = ? AND status = 'running' AND lease_owner = ?"));
     stmt.BindText(1, ToString(status))
         .BindText(2, message)
-        .BindText(3, task_content)
+        .BindTextNoCopy(3, task_content)
         .BindText(4, ToString(status))
         .BindInt(5, ToUnixMillis(clock_.Now()))
         .BindInt(6, id.value())

@@ -15,6 +15,7 @@
 #include "common/time_format.h"
 #include "store/migrations.h"
 #include "store/sqlite/statement.h"
+#include "store/sqlite/wal_checkpointer.h"
 
 namespace disync::store {
 
@@ -132,6 +133,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
     DISYNC_RETURN_IF_ERROR(store->ConfigureLocked());
     DISYNC_RETURN_IF_ERROR(store->MigrateLocked());
     DISYNC_RETURN_IF_ERROR(store->ResealLocked());
+    DISYNC_ASSIGN_OR_RETURN(store->checkpointer_,
+                            sqlite_internal::WalCheckpointer::Start(
+                                path, db, sqlite_internal::WalCheckpointer::kDefaultThresholdPages));
   }
   return store;
 }
@@ -146,6 +150,7 @@ SqliteStore::~SqliteStore() {
   // Statements are finalised (the cached ones here, the others by their
   // owners before any call returns), so close_v2 releases the handle (and
   // checkpoints the WAL) right away.
+  checkpointer_.reset();
   statements_.reset();
   sqlite3_close_v2(db_);
 }

@@ -9,7 +9,8 @@
 // file alone reveals no secret; records in memory hold the plaintext. Open
 // re-seals any value still in plaintext (files written before sealing).
 //
-// Thread-safety: thread-safe. One connection serialised by a mutex; a busy
+// Thread-safety: thread-safe. One connection serialised by a mutex (and a
+// second one that only checkpoints the WAL, on its own thread); a busy
 // timeout covers other processes (the offline `disyncd admin` commands)
 // writing the same file at the same time.
 #ifndef DISYNC_STORE_SQLITE_SQLITE_STORE_H_
@@ -30,6 +31,7 @@ namespace disync::store {
 
 namespace sqlite_internal {
 class StatementCache;
+class WalCheckpointer;
 }  // namespace sqlite_internal
 
 class SqliteStore final : public MetadataStore {
@@ -146,6 +148,8 @@ class SqliteStore final : public MetadataStore {
   std::mutex mu_;
   sqlite3* db_;  // owned; closed in the destructor. Guarded by mu_.
   std::unique_ptr<sqlite_internal::StatementCache> statements_;  // of db_; guarded by mu_
+  // Checkpoints db_'s WAL on a thread of its own (wal_checkpointer.h).
+  std::unique_ptr<sqlite_internal::WalCheckpointer> checkpointer_;
   const Clock& clock_;
   const Sealer& sealer_;
   int schema_version_ = 0;  // written only by Open, before the store is shared

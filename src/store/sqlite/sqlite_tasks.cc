@@ -115,7 +115,7 @@ Status InsertVersion(sqlite3* db, FileId file_id, int64_t version, const std::st
                          "created_ms) VALUES (?, ?, ?, ?, ?)"));
   insert.BindInt(1, file_id.value())
       .BindInt(2, version)
-      .BindText(3, content)
+      .BindTextNoCopy(3, content)
       .BindText(4, resource_group)
       .BindInt(5, now_ms);
   return insert.Run();

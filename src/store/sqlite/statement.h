@@ -92,6 +92,15 @@ class Statement {
     return *this;
   }
 
+  // As BindText, without SQLite's copy of `value`, which must stay alive
+  // and unchanged until this Statement is destroyed: for the large values
+  // (a 10,000-table TaskContent is 38 MB).
+  Statement& BindTextNoCopy(int index, std::string_view value) {
+    Remember(sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_STATIC,
+                                 SQLITE_UTF8));
+    return *this;
+  }
+
   // True when a row is available, false when the statement is done.
   Result<bool> Step() {
     if (bind_rc_ != SQLITE_OK) return SqliteError(db_, bind_rc_, "bind");

@@ -1,0 +1,99 @@
+#include "store/sqlite/wal_checkpointer.h"
+
+#include <sqlite3.h>
+
+#include "common/logging.h"
+#include "store/sqlite/statement.h"
+
+namespace disync::store::sqlite_internal {
+
+Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::Start(const std::string& path,
+                                                                sqlite3* writer,
+                                                                int threshold_pages) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    Error error = SqliteError(db, rc, "open the checkpoint connection to " + path);
+    sqlite3_close_v2(db);
+    return error;
+  }
+  // The checkpoint fsyncs the WAL before it copies and the database after,
+  // as the writer's synchronous=FULL does.
+  Status configured = Exec(db, "PRAGMA synchronous=FULL", "synchronous=FULL");
+  if (!configured.ok()) {
+    sqlite3_close_v2(db);
+    return configured.error();
+  }
+  sqlite3_extended_result_codes(db, 1);
+  return std::unique_ptr<WalCheckpointer>(new WalCheckpointer(db, writer, threshold_pages));
+}
+
+WalCheckpointer::WalCheckpointer(sqlite3* db, sqlite3* writer, int threshold_pages)
+    : db_(db), writer_(writer), threshold_pages_(threshold_pages) {
+  thread_ = std::thread([this] { Loop(); });
+  // Replaces the automatic checkpoint, which is a WAL hook too.
+  sqlite3_wal_hook(writer_, &WalCheckpointer::OnCommit, this);
+}
+
+WalCheckpointer::~WalCheckpointer() {
+  sqlite3_wal_hook(writer_, nullptr, nullptr);
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_one();
+  thread_.join();
+  sqlite3_close_v2(db_);
+}
+
+int64_t WalCheckpointer::checkpoints() const {
+  std::lock_guard lock(mu_);
+  return checkpoints_;
+}
+
+bool WalCheckpointer::WaitForCheckpoints(int64_t count,
+                                         std::chrono::steady_clock::time_point deadline) const {
+  std::unique_lock lock(mu_);
+  return done_cv_.wait_until(lock, deadline, [&] { return checkpoints_ >= count; });
+}
+
+int WalCheckpointer::OnCommit(void* self, sqlite3*, const char*, int wal_pages) {
+  auto* checkpointer = static_cast<WalCheckpointer*>(self);
+  if (wal_pages >= checkpointer->threshold_pages_) {
+    {
+      std::lock_guard lock(checkpointer->mu_);
+      checkpointer->pending_ = true;
+    }
+    checkpointer->cv_.notify_one();
+  }
+  return SQLITE_OK;
+}
+
+void WalCheckpointer::Loop() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    cv_.wait(lock, [this] { return pending_ || stop_; });
+    const bool stopping = stop_;
+    pending_ = false;
+    lock.unlock();
+    Checkpoint();
+    lock.lock();
+    ++checkpoints_;
+    done_cv_.notify_all();
+    if (stopping) return;
+  }
+}
+
+void WalCheckpointer::Checkpoint() {
+  int log_pages = 0;
+  int copied_pages = 0;
+  int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_pages,
+                                     &copied_pages);
+  // BUSY: another connection (an offline `disyncd admin`) is checkpointing.
+  if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY) {
+    logging::Warn("store: WAL checkpoint failed; the WAL file grows until one succeeds",
+                  {{"detail", SqliteError(db_, rc, "checkpoint").message()}});
+  }
+}
+
+}  // namespace disync::store::sqlite_internal
