@@ -156,7 +156,7 @@ struct Process {
   std::string message;    // progress while running; the cause of a failure
   int64_t done = 0;       // tables discovered
   int64_t total = 0;      // tables to discover
-  std::string task_content;
+  std::string task_content;  // the result; empty unless status is kSuccess
   int32_t attempts = 0;
   TimePoint created;
   TimePoint updated;

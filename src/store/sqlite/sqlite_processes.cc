@@ -31,9 +31,10 @@ std::optional<ProcessStatus> ParseProcessStatus(std::string_view text) {
 
 namespace {
 
+// Every column but task_content, which ReadTaskContent reads.
 constexpr std::string_view kProcessColumns =
     "id, project_id, task_type, kind, task_id, task_param, caller_user_id, status, message, "
-    "done, total, task_content, attempts, created_ms, updated_ms";
+    "done, total, attempts, created_ms, updated_ms";
 
 Result<Process> ReadProcess(const Statement& row) {
   Process p;
@@ -50,11 +51,33 @@ Result<Process> ReadProcess(const Statement& row) {
   p.message = row.ColumnText(8);
   p.done = row.ColumnInt(9);
   p.total = row.ColumnInt(10);
-  p.task_content = row.ColumnText(11);
-  p.attempts = static_cast<int32_t>(row.ColumnInt(12));
-  p.created = FromUnixMillis(row.ColumnInt(13));
-  p.updated = FromUnixMillis(row.ColumnInt(14));
+  p.attempts = static_cast<int32_t>(row.ColumnInt(11));
+  p.created = FromUnixMillis(row.ColumnInt(12));
+  p.updated = FromUnixMillis(row.ColumnInt(13));
   return p;
+}
+
+// The task_content of process `id`, read through an incremental-blob handle
+// straight into the string. Through a SELECT, SQLite first assembles the
+// value in a buffer of its own, which the string then copies: for a
+// 10,000-table TaskContent, 38 MB more to allocate, fault in and copy on
+// every answer that carries it.
+Result<std::string> ReadTaskContent(sqlite3* db, ProcessId id) {
+  sqlite3_blob* blob = nullptr;
+  int rc = sqlite3_blob_open(db, "main", "processes", "task_content", id.value(), /*flags=*/0,
+                             &blob);
+  if (rc != SQLITE_OK) {
+    Error error = sqlite_internal::SqliteError(db, rc, "open the task_content of a process");
+    sqlite3_blob_close(blob);  // a no-op on nullptr
+    return error;
+  }
+  std::string content(static_cast<size_t>(sqlite3_blob_bytes(blob)), '\0');
+  if (!content.empty()) {
+    rc = sqlite3_blob_read(blob, content.data(), static_cast<int>(content.size()), 0);
+  }
+  sqlite3_blob_close(blob);
+  if (rc != SQLITE_OK) return sqlite_internal::SqliteError(db, rc, "read the task_content of a process");
+  return content;
 }
 
 }  // namespace
@@ -66,7 +89,12 @@ Result<Process> SqliteStore::GetProcessLocked(ProcessId id) {
   stmt.BindInt(1, id.value());
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return Error::NotFound("process " + std::to_string(id.value()) + " not found");
-  return ReadProcess(stmt);
+  DISYNC_ASSIGN_OR_RETURN(Process process, ReadProcess(stmt));
+  // Read while `stmt` still holds its read transaction: the same snapshot.
+  if (process.status == ProcessStatus::kSuccess) {
+    DISYNC_ASSIGN_OR_RETURN(process.task_content, ReadTaskContent(db_, id));
+  }
+  return process;
 }
 
 Result<EnqueueOutcome> SqliteStore::EnqueueProcess(const NewProcess& process,
