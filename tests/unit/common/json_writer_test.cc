@@ -91,6 +91,25 @@ TEST(JsonWriter, EscapesRandomBytesAsNlohmannDoes) {
   }
 }
 
+// The same for strings long enough to be escaped in several blocks, with
+// multi-byte characters and runs of them straddling the block boundaries.
+TEST(JsonWriter, EscapesLongStringsAsNlohmannDoes) {
+  const std::vector<std::string> pieces = {"a", "\"", "\\", "\n", "\x01", "\xc3\xa9",
+                                           "\xe4\xb8\xad", "\xf0\x9f\x98\x80", "\xff",
+                                           std::string(300, 'x'), std::string(50, '\"')};
+  std::mt19937 random(20261126);
+  std::uniform_int_distribution<size_t> pick(0, pieces.size() - 1);
+  for (int i = 0; i < 12; ++i) {
+    std::string text;
+    while (text.size() < 200 * 1024) text += pieces[pick(random)];
+    std::string out = "[";  // a prefix, as an answer envelope has
+    JsonWriter writer(&out);
+    writer.String(text);
+    ASSERT_EQ(out, "[" + OJson(text).dump(-1, ' ', false, OJson::error_handler_t::replace))
+        << "case " << i;
+  }
+}
+
 TEST(JsonWriter, WritesPlainJsonValuesToo) {
   const nlohmann::json value = {{"b", {1.5, nullptr, "x\"y"}}, {"a", false}};
   std::string out;
