@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <map>
 #include <memory>
 #include <optional>
@@ -153,22 +154,38 @@ bool IsHoloIdentifier(std::string_view name) { return !name.empty() && name.size
 // that read it; Fingerprint only orders the parts and hashes them.
 
 void PutBytes(std::string* out, std::string_view bytes) {
-  uint64_t size = bytes.size();
-  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>((size >> (8 * i)) & 0xFF));
-  out->append(bytes);
+  const uint64_t size = bytes.size();
+  char prefix[8];
+  for (int i = 0; i < 8; ++i) prefix[i] = static_cast<char>((size >> (8 * i)) & 0xFF);
+  out->append(prefix, sizeof(prefix)).append(bytes);
 }
 
-void PutInt(std::string* out, int64_t value) { PutBytes(out, std::to_string(value)); }
+void PutInt(std::string* out, int64_t value) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof(digits), value);
+  DISYNC_CHECK(ec == std::errc());
+  PutBytes(out, std::string_view(digits, static_cast<size_t>(end - digits)));
+}
 
+// "0" when absent, "1" and the decimal value when present.
 template <typename T>
 void PutOptional(std::string* out, const std::optional<T>& value) {
-  PutBytes(out, value ? "1" + std::to_string(*value) : std::string("0"));
+  char digits[24] = {'0'};
+  char* end = digits + 1;
+  if (value) {
+    digits[0] = '1';
+    auto [last, ec] = std::to_chars(end, digits + sizeof(digits), static_cast<int64_t>(*value));
+    DISYNC_CHECK(ec == std::errc());
+    end = last;
+  }
+  PutBytes(out, std::string_view(digits, static_cast<size_t>(end - digits)));
 }
 
 // One table's part of the fingerprint: its fields, then its columns by
 // (ordinal, name).
 std::string TableFingerprintBytes(const TableSchema& table) {
   std::string data;
+  data.reserve(256 + 160 * table.columns.size());  // about what a column takes
   PutBytes(&data, table.database);
   PutBytes(&data, table.name);
   PutBytes(&data, table.comment);
@@ -264,7 +281,8 @@ struct SelectionPiece {
 // its target. Failures are collected in selection order.
 class SelectionPlanner {
  public:
-  explicit SelectionPlanner(const RealtimeScript& script) : script_(script) {}
+  explicit SelectionPlanner(const RealtimeScript& script)
+      : script_(script), mapper_(script.solution, script.type_overrides) {}
 
   void Plan(const SourceConnection& connection, const TableSelection& selection,
             SelectionPiece& piece) {
@@ -344,7 +362,7 @@ class SelectionPlanner {
     std::stable_sort(columns.begin(), columns.end(),
                      [](const ColumnSchema* a, const ColumnSchema* b) { return a->ordinal < b->ordinal; });
     for (const ColumnSchema* column : columns) {
-      Result<MappedType> mapped = MapColumn(script_.solution, *column, script_.type_overrides);
+      Result<MappedType> mapped = mapper_.Map(*column);
       if (!mapped.ok()) {
         Fail(mapped.error().code(), label + ": " + mapped.error().message());
         ok = false;
@@ -408,6 +426,7 @@ class SelectionPlanner {
   }
 
   const RealtimeScript& script_;
+  ColumnMapper mapper_;
   std::vector<Failure> failures_;
 };
 

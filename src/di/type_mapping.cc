@@ -661,6 +661,15 @@ Result<MappedType> MapColumn(SolutionType target, const ColumnSchema& column,
   return *by_default;
 }
 
+Result<MappedType> ColumnMapper::Map(const ColumnSchema& column) {
+  Key key{column.data_type,         column.column_type,   column.char_max_length,
+          column.numeric_precision, column.numeric_scale, column.datetime_precision};
+  if (auto known = known_.find(key); known != known_.end()) return known->second;
+  Result<MappedType> mapped = MapColumn(target_, column, overrides_);
+  if (mapped.ok()) known_.emplace(std::move(key), mapped.value());
+  return mapped;
+}
+
 std::optional<std::string> NormalizeMysqlType(std::string_view type) {
   std::string normalized = NormalizeTypeText(type);
   TypeText parts = SplitTypeText(normalized);

@@ -23,9 +23,11 @@
 #define DISYNC_DI_TYPE_MAPPING_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "common/result.h"
@@ -67,6 +69,27 @@ const std::vector<MappingRow>& MappingRows(SolutionType target);
 // solution does not know is kInvalidArgument.
 Result<MappedType> MapColumn(SolutionType target, const ColumnSchema& column,
                              const std::vector<TypeOverride>& overrides);
+
+// MapColumn for the many columns of one plan: a large catalog's columns
+// share a few dozen types, and each is mapped once (for 200,000 columns
+// MapColumn was a fifth of the planning time). A success is remembered by
+// the column's type fields (everything MapColumn reads but the name); a
+// failure is mapped afresh each time, as its message names the column.
+// Thread-compatible; `overrides` must outlive the mapper.
+class ColumnMapper {
+ public:
+  ColumnMapper(SolutionType target, const std::vector<TypeOverride>& overrides)
+      : target_(target), overrides_(overrides) {}
+
+  Result<MappedType> Map(const ColumnSchema& column);
+
+ private:
+  using Key = std::tuple<std::string, std::string, std::optional<int64_t>, std::optional<int32_t>,
+                         std::optional<int32_t>, std::optional<int32_t>>;
+  SolutionType target_;
+  const std::vector<TypeOverride>& overrides_;
+  std::map<Key, MappedType> known_;
+};
 
 // "TINYINT( 1 )" -> "tinyint(1)", "BIGINT  Unsigned" -> "bigint unsigned";
 // nullopt when the type name is not one the mapping tables know.

@@ -228,6 +228,37 @@ TEST(MapColumn, UnknownTypeIsAFailedPrecondition) {
   EXPECT_EQ(got.error().message(), "unsupported type xml of column \"payload\"");
 }
 
+// ColumnMapper answers as MapColumn does, column after column, whatever it
+// remembered from the columns before: types that differ only in a field
+// (precision, scale, length, unsignedness) map apart, and a failure still
+// names its own column.
+TEST(ColumnMapper, MapsEveryColumnAsMapColumnDoes) {
+  std::vector<ColumnSchema> columns = {
+      Column("decimal", "decimal(12,2)", 12, 2), Column("decimal", "decimal(38,10)", 38, 10),
+      Column("decimal", "decimal(12,2)", 12, 2), Column("bigint", "bigint(20)"),
+      Column("bigint", "bigint(20) unsigned"),   Column("tinyint", "tinyint(1)"),
+      Column("tinyint", "tinyint(4)"),           Column("varchar", "varchar(64)"),
+      Column("xml", "xml"),                      Column("bigint", "bigint(20)"),
+      Column("xml", "xml"),                      Column("decimal", "decimal", 12, 2),
+      Column("decimal", "decimal", 38, 10)};
+  columns[7].char_max_length = 64;
+  for (size_t i = 0; i < columns.size(); ++i) columns[i].name = "c" + std::to_string(i);
+  const std::vector<TypeOverride> overrides = {{"tinyint(1)", "bool"}};
+  for (SolutionType target : {SolutionType::kHolo, SolutionType::kOdps, SolutionType::kKafka}) {
+    ColumnMapper mapper(target, overrides);
+    for (const ColumnSchema& column : columns) {
+      Result<MappedType> want = MapColumn(target, column, overrides);
+      Result<MappedType> got = mapper.Map(column);
+      ASSERT_EQ(got.ok(), want.ok()) << column.column_type;
+      if (want.ok()) {
+        EXPECT_EQ(got.value(), want.value()) << column.column_type;
+      } else {
+        EXPECT_EQ(got.error().message(), want.error().message());
+      }
+    }
+  }
+}
+
 TEST(MapColumn, OverrideTargetTheSolutionLacksIsInvalid) {
   Result<MappedType> got =
       MapColumn(SolutionType::kHolo, Column("tinyint", "tinyint(1)"), {{"tinyint(1)", "BOOLEAN"}});
