@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "common/check.h"
+#include "common/large_buffer.h"
 
 namespace disync {
 namespace {
@@ -157,13 +158,15 @@ void JsonWriter::AppendString(std::string_view value) {
   // append per run cost more than the copying itself; sizing the whole
   // value for its worst case at once zero-filled (and faulted in) twice the
   // memory of a 38 MB TaskContent. The capacity is reserved once, which
-  // touches no memory. (Through a local pointer: stores through a char*
-  // may alias the string object, so indexing it reloads it on every byte.)
+  // touches no memory (and, for a large value, is backed by huge pages:
+  // common/large_buffer.h). (Through a local pointer: stores through a
+  // char* may alias the string object, so indexing it reloads it on every
+  // byte.)
   constexpr size_t kBlock = 64 * 1024;
   const char* p = value.data();
   const char* const end = p + value.size();
   size_t at = out_->size();
-  out_->reserve(at + 2 * value.size() + 2);
+  ReserveLarge(out_, 2 * value.size() + 2);
   out_->push_back('"');
   ++at;
   while (p < end) {

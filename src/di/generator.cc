@@ -14,6 +14,7 @@
 #include "common/check.h"
 #include "common/digest.h"
 #include "common/json_writer.h"
+#include "common/large_buffer.h"
 #include "di/type_mapping.h"
 
 namespace disync::di {
@@ -642,7 +643,19 @@ class Builder {
     extend["schemaFingerprint"] = Fingerprint(std::move(used));
     extend["generatorVersion"] = options_.generator_version;
 
+    // Room for all of it at once: the spliced rules, the reader's entries
+    // (about 64 bytes and the name twice per table), the rest.
+    size_t expected = 4096;
+    for (const auto& source : pieces_) {
+      for (const SelectionPiece& piece : source) {
+        expected += piece.rules.size();
+        for (const RenderedSelection& group : piece.groups) {
+          for (const std::string& table : group.tables) expected += 64 + 2 * table.size();
+        }
+      }
+    }
     std::string content;
+    ReserveLarge(&content, expected);
     JsonWriter out(&content);
     out.BeginObject().Member("extend", extend).Member("type", "job");
     out.Key("steps").BeginArray();
