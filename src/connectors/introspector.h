@@ -9,8 +9,9 @@
 //
 // DescribeTables issues a constant number of catalog queries per database,
 // whatever the number of tables (never one query per table): the table filter
-// is pushed into the SQL with escaped/bound values, or, for very long lists,
-// the whole database is read and filtered in memory.
+// is pushed into the SQL with escaped/bound values, or, for very long lists
+// (and, on MySQL, for a selection of half the database or more), the whole
+// database is read and filtered in memory.
 //
 // Errors carry the driver's reason and name the host:port and database, never
 // the password: kUnavailable / kDeadlineExceeded (cannot connect, timeout),

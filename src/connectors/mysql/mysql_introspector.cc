@@ -7,6 +7,8 @@
 #include <charconv>
 #include <map>
 #include <mutex>
+#include <string_view>
+#include <unordered_set>
 #include <utility>
 
 #include <fmt/format.h>
@@ -278,23 +280,19 @@ Result<std::vector<std::string>> MysqlIntrospector::ListTables(const std::string
 Result<std::vector<TableSchema>> MysqlIntrospector::DescribeTables(
     const std::string& database, const std::vector<std::string>& tables,
     const ProgressFn& progress) {
-  // Push the table list into the SQL unless it is too long for a statement;
-  // either way each query below runs once, whatever the number of tables.
-  std::string table_filter;
   const std::vector<std::string> wanted = internal::Deduplicate(tables);
-  if (!wanted.empty() && wanted.size() <= internal::kMaxTablesInFilter) {
-    std::vector<std::string> quoted;
-    quoted.reserve(wanted.size());
-    for (const std::string& name : wanted) quoted.push_back(Quote(name));
-    table_filter = fmt::format(" AND TABLE_NAME IN ({})", fmt::join(quoted, ", "));
-  }
   const std::string schema = Quote(database);
 
+  // Every base table of the database, with its comment: MariaDB reads each
+  // table's definition to answer TABLES whatever the filter (only an
+  // equality on TABLE_NAME narrows what it opens; 24-26 ms per 1,000 tables
+  // with or without a list of them), so the whole list costs no more than
+  // the selected tables would, and tells how selective the selection is.
   std::map<std::string, TableSchema> found;
   DISYNC_RETURN_IF_ERROR(Query(
       fmt::format("SELECT TABLE_NAME, TABLE_COMMENT FROM information_schema.TABLES "
-                  "WHERE TABLE_SCHEMA = {} AND TABLE_TYPE IN {}{}",
-                  schema, kBaseTableTypes, table_filter),
+                  "WHERE TABLE_SCHEMA = {} AND TABLE_TYPE IN {}",
+                  schema, kBaseTableTypes),
       [&](const Row& row) {
         TableSchema table;
         table.database = database;
@@ -305,6 +303,24 @@ Result<std::vector<TableSchema>> MysqlIntrospector::DescribeTables(
         return OkStatus();
       }));
   if (found.empty()) DISYNC_RETURN_IF_ERROR(CheckDatabaseExists(database));
+
+  // The queries below send only the selected tables' rows when the selection
+  // is a small part of the database; otherwise the server's matching of a
+  // long `IN (...)` list costs more than the rows it saves (10,000 tables in
+  // 10 databases, all selected: 53 ms against 62 ms of COLUMNS per database).
+  // Either way each query runs once, whatever the number of tables.
+  std::string table_filter;
+  if (!wanted.empty()) {
+    const size_t in_database = found.size();
+    const std::unordered_set<std::string_view> selected(wanted.begin(), wanted.end());
+    std::erase_if(found, [&](const auto& entry) { return !selected.contains(entry.first); });
+    if (wanted.size() <= internal::kMaxTablesInFilter && wanted.size() * 2 < in_database) {
+      std::vector<std::string> quoted;
+      quoted.reserve(wanted.size());
+      for (const std::string& name : wanted) quoted.push_back(Quote(name));
+      table_filter = fmt::format(" AND TABLE_NAME IN ({})", fmt::join(quoted, ", "));
+    }
+  }
 
   if (!found.empty()) {
     DISYNC_RETURN_IF_ERROR(Query(
