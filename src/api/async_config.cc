@@ -1,8 +1,10 @@
 #include "api/async_config.h"
 
 #include "common/digest.h"
+#include "common/json_writer.h"
 #include "di/realtime_script.h"
 #include "jobs/workspace_references.h"
+#include "openapi/envelope.h"
 #include "openapi/signature.h"
 
 namespace disync::api {
@@ -12,6 +14,10 @@ using openapi::ApiRequest;
 using openapi::AuthLevel;
 using openapi::Capability;
 using openapi::Json;
+
+// How long an answer waits for a TaskContent the worker is still escaping
+// (it stored it first); after that the answer reads the store.
+constexpr std::chrono::milliseconds kPreparedPatience{5000};
 
 Error DiInvalid(std::string message) {
   return {ErrorCode::kDiInvalidParameter, std::move(message)};
@@ -72,11 +78,13 @@ Result<Json> Generate(store::MetadataStore& store, const std::function<void()>& 
                             {"Message", ""}}}};
 }
 
-Result<Json> Query(store::MetadataStore& store, const ApiRequest& r) {
+Result<Json> Query(store::MetadataStore& store, jobs::PreparedContents* prepared,
+                   const ApiRequest& r) {
   ProjectId project(r.RequireInt("ProjectId").value());
   std::string task_type = r.GetOr("TaskType", "");
   DISYNC_ASSIGN_OR_RETURN(int64_t id, r.RequireInt("AsyncProcessId"));
-  auto process = store.GetProcess(ProcessId(id));
+  // The TaskContent is read once the process is known to be the caller's.
+  auto process = store.GetProcess(ProcessId(id), store::ProcessDetail::kSummary);
   if (!process.ok() && process.error().code() != ErrorCode::kNotFound) {
     return std::move(process).error();
   }
@@ -97,10 +105,24 @@ Result<Json> Query(store::MetadataStore& store, const ApiRequest& r) {
       data = Json{{"Status", "running"},
                   {"Message", process->message.empty() ? "running" : process->message}};
       break;
-    case store::ProcessStatus::kSuccess:
-      data = Json{{"Status", "success"}, {"Message", ""},
-                  {"TaskContent", std::move(process->task_content)}};
+    case store::ProcessStatus::kSuccess: {
+      // The literal the worker escaped, if it is (or is about to be) there;
+      // XML answers escape the text themselves.
+      std::optional<std::vector<std::uint8_t>> literal;
+      if (prepared != nullptr && openapi::ParseFormat(r.GetOr("Format", "")) == openapi::Format::kJson) {
+        literal = prepared->Take(process->id, kPreparedPatience);
+      }
+      Json content;
+      if (literal) {
+        content = PreRenderedJson(std::move(*literal));
+      } else {
+        DISYNC_ASSIGN_OR_RETURN(store::Process read,
+                                store.GetProcess(process->id, store::ProcessDetail::kFull));
+        content = std::move(read.task_content);
+      }
+      data = Json{{"Status", "success"}, {"Message", ""}, {"TaskContent", std::move(content)}};
       break;
+    }
     case store::ProcessStatus::kFail:
       data = Json{{"Status", "fail"}, {"Message", process->message}};
       break;
@@ -126,7 +148,8 @@ std::string RequestHash(std::initializer_list<std::string_view> parts) {
 }
 
 void RegisterAsyncConfigRoutes(openapi::Router& router, store::MetadataStore& store,
-                               std::function<void()> wake_workers) {
+                               std::function<void()> wake_workers,
+                               jobs::PreparedContents* prepared) {
   openapi::RouteSpec generate;
   generate.action = "GenerateDISyncTaskConfigForCreating";
   generate.auth = AuthLevel::kWorkspace;
@@ -144,7 +167,7 @@ void RegisterAsyncConfigRoutes(openapi::Router& router, store::MetadataStore& st
   query.action = "QueryDISyncTaskConfigProcessResult";
   query.capability = Capability::kWorkspaceRead;
   query.required = {"ProjectId", "TaskType", "AsyncProcessId"};
-  router.Register(query, [&store](const ApiRequest& r) { return Query(store, r); });
+  router.Register(query, [&store, prepared](const ApiRequest& r) { return Query(store, prepared, r); });
 }
 
 }  // namespace disync::api

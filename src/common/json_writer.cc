@@ -144,6 +144,15 @@ void JsonWriter::WriteValue(const Json& value) {
     case Json::value_t::string:
       String(value.template get_ref<const typename Json::string_t&>());
       return;
+    case Json::value_t::binary:
+      if (const auto& binary = value.get_binary();
+          binary.has_subtype() && binary.subtype() == kPreRenderedJsonSubtype) {
+        BeforeValue();
+        ReserveLarge(out_, binary.size());
+        out_->append(reinterpret_cast<const char*>(binary.data()), binary.size());
+        return;
+      }
+      [[fallthrough]];
     default:  // numbers, booleans, null, binary: short, and nlohmann's own format
       BeforeValue();
       out_->append(value.dump(-1, ' ', false, kReplace));

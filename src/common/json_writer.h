@@ -11,7 +11,9 @@
 // would. nlohmann checks UTF-8 byte by byte on the whole string, about ten
 // times slower on a TaskContent, which is mostly ASCII with many quotes.
 // Sub-documents already held as nlohmann values are written with Value(),
-// recursively, with the same string escaping.
+// recursively, with the same string escaping. A value rendered ahead of time
+// can travel inside such a sub-document as PreRenderedJson: Value() writes
+// its text verbatim (nlohmann's own dump would show it as a binary value).
 //
 // Misuse (a value where a key is due, unbalanced End*) is a programming
 // error: DISYNC_CHECK aborts. Not thread-safe; one writer per output string.
@@ -26,6 +28,17 @@
 #include <nlohmann/json.hpp>
 
 namespace disync {
+
+// The binary subtype that marks a nlohmann binary value as PreRenderedJson.
+inline constexpr std::uint64_t kPreRenderedJsonSubtype = 0x6a736f6e;  // "json"
+
+// A nlohmann value holding `text`, the complete text of one JSON value
+// (say, the string literal of a 38 MB TaskContent, escaped on another
+// thread), which JsonWriter::Value writes as it is. Moved in: no copy.
+template <typename Json = nlohmann::ordered_json>
+Json PreRenderedJson(std::vector<std::uint8_t> text) {
+  return Json::binary(std::move(text), kPreRenderedJsonSubtype);
+}
 
 class JsonWriter {
  public:

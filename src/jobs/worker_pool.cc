@@ -2,6 +2,8 @@
 
 #include <malloc.h>
 
+#include <future>
+
 #include <fmt/format.h>
 
 #include "common/logging.h"
@@ -16,10 +18,11 @@ constexpr size_t kTrimAfterBytes = size_t{16} << 20;
 }  // namespace
 
 WorkerPool::WorkerPool(store::MetadataStore& store, ProcessRunner& runner, const Clock& clock,
-                       WorkerPoolOptions options)
+                       WorkerPoolOptions options, PreparedContents* prepared)
     : store_(store),
       runner_(runner),
       clock_(clock),
+      prepared_(prepared),
       options_(options),
       node_("node-" + RandomHex(6)) {}
 
@@ -111,6 +114,14 @@ bool WorkerPool::RunOne(const std::string& owner) {
   }
   const auto generated = std::chrono::steady_clock::now();
   if (discovered == std::chrono::steady_clock::time_point{}) discovered = generated;
+  // A large content is escaped for its answer on a second thread while this
+  // one stores it; it is handed over only once it is stored.
+  std::future<std::vector<std::uint8_t>> literal;
+  if (prepared_ != nullptr && content.ok() && prepared_->Worthwhile(content.value().size())) {
+    prepared_->Expect(process.id);
+    literal = std::async(std::launch::async,
+                         [&text = content.value()] { return PreparedContents::Escape(text); });
+  }
   Status finished = content.ok()
                         ? store_.FinishProcess(process.id, owner, store::ProcessStatus::kSuccess,
                                                "", content.value())
@@ -122,6 +133,18 @@ bool WorkerPool::RunOne(const std::string& owner) {
                     {"detail", finished.error().message()}});
   }
   const auto stored = std::chrono::steady_clock::now();
+  if (literal.valid()) {
+    try {
+      std::vector<std::uint8_t> escaped = literal.get();
+      if (finished.ok()) {
+        prepared_->Fulfil(process.id, std::move(escaped));
+      } else {
+        prepared_->Abandon(process.id);
+      }
+    } catch (const std::exception&) {  // out of memory: the answer reads the store
+      prepared_->Abandon(process.id);
+    }
+  }
   auto ms = [](auto from, auto to) {
     return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(to - from).count());
   };

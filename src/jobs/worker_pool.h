@@ -20,6 +20,7 @@
 
 #include "common/clock.h"
 #include "jobs/generation_runner.h"
+#include "jobs/prepared_contents.h"
 #include "store/metadata_store.h"
 
 namespace disync::jobs {
@@ -37,8 +38,10 @@ struct WorkerPoolOptions {
 
 class WorkerPool {
  public:
+  // `prepared` (may be null) receives the escaped TaskContent of a large
+  // successful generation, for the Query that fetches it.
   WorkerPool(store::MetadataStore& store, ProcessRunner& runner, const Clock& clock,
-             WorkerPoolOptions options);
+             WorkerPoolOptions options, PreparedContents* prepared = nullptr);
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
@@ -58,6 +61,7 @@ class WorkerPool {
   store::MetadataStore& store_;
   ProcessRunner& runner_;
   const Clock& clock_;
+  PreparedContents* const prepared_;
   const WorkerPoolOptions options_;
   const std::string node_;  // this process's lease-owner prefix
 

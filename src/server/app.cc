@@ -196,8 +196,9 @@ int RunServer(const AppOptions& options) {
   jobs::GenerationRunner runner(*store, generation_options);
   jobs::WorkerPoolOptions worker_options;
   worker_options.threads = options.generation_threads;
-  jobs::WorkerPool workers(*store, runner, clock, worker_options);
-  api::RegisterAsyncConfigRoutes(router, *store, [&workers] { workers.Notify(); });
+  jobs::PreparedContents prepared;
+  jobs::WorkerPool workers(*store, runner, clock, worker_options, &prepared);
+  api::RegisterAsyncConfigRoutes(router, *store, [&workers] { workers.Notify(); }, &prepared);
   api::RegisterTaskRoutes(router, *store, [&workers] { workers.Notify(); });
   workers.Start();
 

@@ -100,7 +100,7 @@ class MetadataStore {
   virtual Result<std::optional<std::pair<std::string, int64_t>>> FindClientToken(
       const std::string& scope, const std::string& token) = 0;
   // kNotFound when absent.
-  virtual Result<Process> GetProcess(ProcessId id) = 0;
+  virtual Result<Process> GetProcess(ProcessId id, ProcessDetail detail) = 0;
   // Takes the oldest process that is queued, or running under a lease that
   // expired before `now`: marks it running for `owner` until `lease_until`.
   virtual Result<std::optional<Process>> ClaimProcess(const std::string& owner, TimePoint now,

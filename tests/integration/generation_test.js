@@ -34,9 +34,11 @@ const MY = { host: env.DISYNC_TEST_MYSQL_HOST, port: env.DISYNC_TEST_MYSQL_PORT,
 const DB = 'disync_golden';
 const RG = 'S_res_group_demo';
 
+// The statements go in on standard input: a long script exceeds the
+// length of one command-line argument.
 function mysql(sql) {
-  execFileSync('mysql', ['-h', MY.host, '-P', String(MY.port), '-u', MY.user, '-e', sql],
-    { env: { ...process.env, MYSQL_PWD: MY.password }, stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync('mysql', ['-h', MY.host, '-P', String(MY.port), '-u', MY.user],
+    { env: { ...process.env, MYSQL_PWD: MY.password }, input: sql, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 // One column per row of the type table of generation.md section 3.
@@ -150,6 +152,38 @@ async function main() {
       assert(fs.readFileSync(file, 'utf8') === content, `TaskContent differs from ${file}`);
     });
   }
+
+  await checks.check('a TaskContent over 1 MB: the answer the worker prepared equals the ones read from the store', async () => {
+    // 120 tables of 60 columns: about 1.4 MB of TaskContent, which the
+    // worker escapes while it stores it (jobs/prepared_contents.h) and the
+    // first success answer takes; later answers read the store.
+    const big = 'disync_golden_big';
+    const columns = Array.from({ length: 59 }, (_, i) => `c${i} ${['INT', 'VARCHAR(40)', 'DECIMAL(9,2)', 'DATETIME'][i % 4]} COMMENT 'c"\\\\${i}'`).join(', ');
+    const tables = Array.from({ length: 120 }, (_, i) => `t${String(i).padStart(3, '0')}`);
+    mysql(`DROP DATABASE IF EXISTS ${big}; CREATE DATABASE ${big}; ` +
+      tables.map((t) => `CREATE TABLE ${big}.${t} (id BIGINT PRIMARY KEY, ${columns}) COMMENT 'é "${t}"'`).join('; '));
+    const param = JSON.stringify({
+      type: 'realtime', version: '1.0', setting: { resourceGroup: RG, name: 'big', taskType: 'oneclick_to_holo' },
+      steps: [
+        { stepType: 'mysql', name: 'Reader', category: 'reader',
+          parameter: { connection: [{ datasourceType: 'mysql', datasource: 'mysql_src',
+            selectedTables: [{ dbName: big, schema: [{ tableInfos: tables.map((t) => ({ table: t })) }] }] }] } },
+        { stepType: 'holo', name: 'Writer', category: 'writer', parameter: { datasource: 'holo_dst' } },
+      ],
+    });
+    const pid = await generateOk(param);
+    const first = await poll(call, project, pid);
+    assert(first.data.Status === 'success', `fail: ${first.data.Message}`);
+    const content = first.data.TaskContent;
+    assert(content.length > (1 << 20), `TaskContent of ${content.length} bytes`);
+    const parsed = JSON.parse(content);
+    assert(parsed.steps[1].parameter.tableMappingRule.totalTableMapping === 120, 'totalTableMapping');
+    for (let i = 0; i < 2; ++i) {
+      const again = await poll(call, project, pid);
+      assert(again.data.Status === 'success' && again.data.TaskContent === content, `answer ${i + 2} differs from the first`);
+    }
+    mysql(`DROP DATABASE ${big}`);
+  });
 
   await checks.check('progress: running answers carry the discovery progress, then success', async () => {
     const pid = await generateOk(script('oneclick_to_odps', 'odps', 'odps_first', ['orders']));

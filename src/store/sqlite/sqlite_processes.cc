@@ -32,9 +32,13 @@ std::optional<ProcessStatus> ParseProcessStatus(std::string_view text) {
 
 namespace {
 
-// Every column but task_content, which ReadTaskContent reads.
+// Every column but task_content, which ReadTaskContent reads; a summary
+// reads no task_param either.
 constexpr std::string_view kProcessColumns =
     "id, project_id, task_type, kind, task_id, task_param, caller_user_id, status, message, "
+    "done, total, attempts, created_ms, updated_ms";
+constexpr std::string_view kProcessSummaryColumns =
+    "id, project_id, task_type, kind, task_id, '', caller_user_id, status, message, "
     "done, total, attempts, created_ms, updated_ms";
 
 Result<Process> ReadProcess(const Statement& row) {
@@ -85,16 +89,19 @@ Result<std::string> ReadTaskContent(sqlite3* db, ProcessId id) {
 
 }  // namespace
 
-Result<Process> SqliteStore::GetProcessLocked(ProcessId id) {
+Result<Process> SqliteStore::GetProcessLocked(ProcessId id, ProcessDetail detail) {
   DISYNC_ASSIGN_OR_RETURN(
-      Statement stmt, statements_->Prepare("SELECT " + std::string(kProcessColumns) +
-                                                  " FROM processes WHERE id = ?"));
+      Statement stmt,
+      statements_->Prepare("SELECT " +
+                           std::string(detail == ProcessDetail::kFull ? kProcessColumns
+                                                                      : kProcessSummaryColumns) +
+                           " FROM processes WHERE id = ?"));
   stmt.BindInt(1, id.value());
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return Error::NotFound("process " + std::to_string(id.value()) + " not found");
   DISYNC_ASSIGN_OR_RETURN(Process process, ReadProcess(stmt));
   // Read while `stmt` still holds its read transaction: the same snapshot.
-  if (process.status == ProcessStatus::kSuccess) {
+  if (process.status == ProcessStatus::kSuccess && detail == ProcessDetail::kFull) {
     DISYNC_ASSIGN_OR_RETURN(process.task_content, ReadTaskContent(db_, id));
   }
   return process;
@@ -170,9 +177,9 @@ Result<std::optional<std::pair<std::string, int64_t>>> SqliteStore::FindClientTo
       std::make_pair(stmt.ColumnText(0), stmt.ColumnInt(1)));
 }
 
-Result<Process> SqliteStore::GetProcess(ProcessId id) {
+Result<Process> SqliteStore::GetProcess(ProcessId id, ProcessDetail detail) {
   std::lock_guard lock(mu_);
-  return GetProcessLocked(id);
+  return GetProcessLocked(id, detail);
 }
 
 Result<std::optional<Process>> SqliteStore::ClaimProcess(const std::string& owner, TimePoint now,

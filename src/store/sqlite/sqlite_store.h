@@ -93,7 +93,7 @@ class SqliteStore final : public MetadataStore {
                                         const std::optional<ClientTokenKey>& token) override;
   Result<std::optional<std::pair<std::string, int64_t>>> FindClientToken(
       const std::string& scope, const std::string& token) override;
-  Result<Process> GetProcess(ProcessId id) override;
+  Result<Process> GetProcess(ProcessId id, ProcessDetail detail) override;
   Result<std::optional<Process>> ClaimProcess(const std::string& owner, TimePoint now,
                                               TimePoint lease_until) override;
   Status UpdateProcessProgress(ProcessId id, const std::string& owner, int64_t done,
@@ -135,7 +135,8 @@ class SqliteStore final : public MetadataStore {
   Result<std::vector<std::string>> MemberRolesLocked(ProjectId project,
                                                      const std::string& user_id);
   Result<DataSource> GetDataSourceLocked(DataSourceId id);
-  Result<Process> GetProcessLocked(ProcessId id);
+  Result<Process> GetProcessLocked(ProcessId id,
+                                   ProcessDetail detail = ProcessDetail::kFull);
   // Opens the sealed `content` of a row read from data_sources.
   Result<DataSource> OpenDataSource(DataSource ds) const;
 

@@ -1,11 +1,18 @@
 #include "store/sqlite/wal_checkpointer.h"
 
 #include <sqlite3.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "common/logging.h"
 #include "store/sqlite/statement.h"
 
 namespace disync::store::sqlite_internal {
+namespace {
+
+constexpr int kBackgroundNice = 10;
+
+}  // namespace
 
 Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::Start(const std::string& path,
                                                                 sqlite3* writer,
@@ -70,6 +77,12 @@ int WalCheckpointer::OnCommit(void* self, sqlite3*, const char*, int wal_pages) 
 }
 
 void WalCheckpointer::Loop() {
+#if defined(__linux__)
+  // Background upkeep: a checkpoint that follows a large commit should not
+  // take a core from the answers that follow it (on Linux, nice applies to
+  // the calling thread). Best effort.
+  (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kBackgroundNice);
+#endif
   std::unique_lock lock(mu_);
   for (;;) {
     cv_.wait(lock, [this] { return pending_ || stop_; });

@@ -8,7 +8,8 @@
 // store's one mutex held, so every request behind it waited too. Here the
 // writer's WAL hook only signals; this thread runs a PASSIVE checkpoint
 // (never blocking readers or the writer) whenever the WAL holds at least
-// `threshold_pages` pages, and one more when it stops.
+// `threshold_pages` pages, and one more when it stops. The thread runs at a
+// lower priority (nice 10): it is upkeep, not an answer.
 //
 // Thread-safety: the hook runs on the writer's thread, the checkpoint on the
 // checkpointer's; construction and destruction on the owner's thread, while

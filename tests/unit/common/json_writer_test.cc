@@ -110,6 +110,26 @@ TEST(JsonWriter, EscapesLongStringsAsNlohmannDoes) {
   }
 }
 
+// A value rendered ahead of time is written verbatim where it stands.
+TEST(JsonWriter, WritesPreRenderedJsonAsItIs) {
+  const std::string text = "{\"deep\":[1,\"two\"]}";
+  const std::string literal = OJson(text).dump();
+  OJson document = {{"Success", true},
+                    {"Data", {{"Status", "success"},
+                              {"TaskContent", PreRenderedJson(std::vector<std::uint8_t>(
+                                                  literal.begin(), literal.end()))}}}};
+  std::string out;
+  JsonWriter writer(&out);
+  writer.Value(document);
+  document["Data"]["TaskContent"] = text;
+  EXPECT_EQ(out, Dump(document));
+  // Any other binary value is nlohmann's business, as before.
+  const OJson other = OJson::binary({1, 2}, 7);
+  std::string plain;
+  JsonWriter(&plain).Value(other);
+  EXPECT_EQ(plain, Dump(other));
+}
+
 TEST(JsonWriter, WritesPlainJsonValuesToo) {
   const nlohmann::json value = {{"b", {1.5, nullptr, "x\"y"}}, {"a", false}};
   std::string out;

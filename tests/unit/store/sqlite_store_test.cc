@@ -1704,5 +1704,67 @@ TEST_F(SqliteStoreTest, ListRefTasksFiltersByWorkspaceDataSourceDirectionAndType
   EXPECT_TRUE(users->empty());
 }
 
+
+// A process's large texts: its TaskParam, and the TaskContent it succeeded
+// with (read through a blob handle), come back whole in a full read and not
+// at all in a summary; a failed process has none.
+TEST_F(SqliteStoreTest, ProcessesAreReadFullyOrAsASummary) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  Project project = CreateOrDie(*store, MakeProject("p"));
+  auto enqueue = [&](std::string param) {
+    NewProcess process;
+    process.project = project.id;
+    process.task_type = "DI_REALTIME";
+    process.task_param = std::move(param);
+    process.caller_user_id = "u";
+    auto enqueued = store->EnqueueProcess(process, std::nullopt);
+    EXPECT_TRUE(enqueued.ok()) << enqueued.error().message();
+    return enqueued.ok() ? enqueued->process.id : ProcessId();
+  };
+  const std::string param(300 * 1024, 'p');
+  std::string content(3 << 20, 'c');
+  content.front() = '{';
+  content.back() = '}';
+  const ProcessId succeeded = enqueue(param);
+  const ProcessId failed = enqueue("{}");
+  for (ProcessId id : {succeeded, failed}) {
+    auto claimed = store->ClaimProcess("w", kT0, kT0 + std::chrono::minutes(1));
+    ASSERT_TRUE(claimed.ok() && claimed->has_value());
+    ASSERT_EQ((**claimed).id, id);
+    EXPECT_EQ((**claimed).task_param, id == succeeded ? param : "{}");
+  }
+  ASSERT_TRUE(store->FinishProcess(succeeded, "w", ProcessStatus::kSuccess, "", content).ok());
+  ASSERT_TRUE(store->FinishProcess(failed, "w", ProcessStatus::kFail, "why", "").ok());
+
+  auto full = store->GetProcess(succeeded, ProcessDetail::kFull);
+  ASSERT_TRUE(full.ok()) << full.error().message();
+  EXPECT_EQ(full->status, ProcessStatus::kSuccess);
+  EXPECT_EQ(full->task_param, param);
+  EXPECT_TRUE(full->task_content == content) << full->task_content.size() << " bytes";
+
+  auto summary = store->GetProcess(succeeded, ProcessDetail::kSummary);
+  ASSERT_TRUE(summary.ok()) << summary.error().message();
+  EXPECT_EQ(summary->status, ProcessStatus::kSuccess);
+  EXPECT_EQ(summary->project, project.id);
+  EXPECT_EQ(summary->task_type, "DI_REALTIME");
+  EXPECT_TRUE(summary->task_param.empty());
+  EXPECT_TRUE(summary->task_content.empty());
+
+  auto fail = store->GetProcess(failed, ProcessDetail::kFull);
+  ASSERT_TRUE(fail.ok()) << fail.error().message();
+  EXPECT_EQ(fail->status, ProcessStatus::kFail);
+  EXPECT_EQ(fail->message, "why");
+  EXPECT_TRUE(fail->task_content.empty());
+
+  // And after a reopen, from the file.
+  store.reset();
+  store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  auto reread = store->GetProcess(succeeded, ProcessDetail::kFull);
+  ASSERT_TRUE(reread.ok()) << reread.error().message();
+  EXPECT_TRUE(reread->task_content == content);
+}
+
 }  // namespace
 }  // namespace disync::store
