@@ -5,7 +5,6 @@
 // server's role table (src/iam/role_table.cc), so that a change to either
 // shows up as a failure.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -37,6 +36,7 @@
 #include "openapi/router.h"
 #include "store/sqlite/sqlite_store.h"
 #include "support/signing.h"
+#include "support/temp_dir.h"
 
 namespace disync::api {
 namespace {
@@ -276,11 +276,7 @@ class PermissionsTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("disync_permissions_test_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = test_support::FreshTestDir("disync_permissions_test");
     auto opened = store::SqliteStore::Open((dir_ / "disync.db").string(), clock_, sealer_);
     ASSERT_TRUE(opened.ok()) << opened.error().message();
     store_ = std::move(opened).value();

@@ -1,8 +1,8 @@
 #include "iam/secret_box.h"
+#include "support/temp_dir.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -236,11 +236,7 @@ class ScopedEnv {
 class MasterKeyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("disync_iam_test_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = test_support::FreshTestDir("disync_iam_test");
     key_path_ = (dir_ / "master.key").string();
   }
   void TearDown() override { fs::remove_all(dir_); }

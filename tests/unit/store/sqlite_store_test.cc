@@ -3,7 +3,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -18,6 +17,7 @@
 
 #include "common/time_format.h"
 #include "iam/secret_box.h"
+#include "support/temp_dir.h"
 
 namespace disync::store {
 namespace {
@@ -106,11 +106,7 @@ std::vector<int64_t> IdsOf(const ProjectPage& page) {
 class SqliteStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("disync_store_test_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = test_support::FreshTestDir("disync_store_test");
     db_path_ = dir_ / "disync.db";
   }
 

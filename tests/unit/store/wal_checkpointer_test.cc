@@ -5,7 +5,6 @@
 #include "store/sqlite/wal_checkpointer.h"
 
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -14,6 +13,7 @@
 #include <string>
 
 #include "store/sqlite/statement.h"
+#include "support/temp_dir.h"
 
 namespace disync::store::sqlite_internal {
 namespace {
@@ -23,11 +23,7 @@ namespace fs = std::filesystem;
 class WalCheckpointerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("disync_wal_test_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = test_support::FreshTestDir("disync_wal_test");
     path_ = (dir_ / "t.db").string();
     ASSERT_EQ(sqlite3_open(path_.c_str(), &db_), SQLITE_OK);
     ASSERT_TRUE(Exec(db_, "PRAGMA journal_mode=WAL", "wal").ok());
