@@ -14,9 +14,30 @@ bool PreparedContents::Worthwhile(size_t content_bytes) const {
 }
 
 std::vector<std::uint8_t> PreparedContents::Escape(std::string_view content) {
-  std::string literal;
-  JsonWriter(&literal).String(content);
-  return std::vector<std::uint8_t>(literal.begin(), literal.end());
+  // A TaskContent is JsonWriter's own output: printable ASCII and quotes,
+  // perhaps UTF-8 text. When it is all printable ASCII, its literal only
+  // puts a backslash before each '"' and '\\', written straight into the
+  // vector the answer will own; otherwise JsonWriter escapes it, as for any
+  // string, and the vector copies that (one more 45 MB buffer for a while).
+  size_t escapes = 0;
+  for (char c : content) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte >= 0x7F) {
+      std::string literal;
+      JsonWriter(&literal).String(content);
+      return std::vector<std::uint8_t>(literal.begin(), literal.end());
+    }
+    if (c == '"' || c == '\\') ++escapes;
+  }
+  std::vector<std::uint8_t> literal(content.size() + escapes + 2);
+  std::uint8_t* w = literal.data();
+  *w++ = '"';
+  for (char c : content) {
+    if (c == '"' || c == '\\') *w++ = '\\';
+    *w++ = static_cast<std::uint8_t>(c);
+  }
+  *w = '"';
+  return literal;
 }
 
 void PreparedContents::Expect(ProcessId id) {
