@@ -83,8 +83,15 @@ Result<Json> Query(store::MetadataStore& store, jobs::PreparedContents* prepared
   ProjectId project(r.RequireInt("ProjectId").value());
   std::string task_type = r.GetOr("TaskType", "");
   DISYNC_ASSIGN_OR_RETURN(int64_t id, r.RequireInt("AsyncProcessId"));
-  // The TaskContent is read once the process is known to be the caller's.
-  auto process = store.GetProcess(ProcessId(id), store::ProcessDetail::kSummary);
+  // A TaskContent the worker escaped (jobs/prepared_contents.h) is not read
+  // from the store, and is handed out only once the process is known to be
+  // the caller's. XML answers escape the text themselves.
+  const bool maybe_prepared =
+      prepared != nullptr &&
+      openapi::ParseFormat(r.GetOr("Format", "")) == openapi::Format::kJson &&
+      prepared->Holds(ProcessId(id));
+  auto process = store.GetProcess(
+      ProcessId(id), maybe_prepared ? store::ProcessDetail::kStatus : store::ProcessDetail::kResult);
   if (!process.ok() && process.error().code() != ErrorCode::kNotFound) {
     return std::move(process).error();
   }
@@ -106,19 +113,17 @@ Result<Json> Query(store::MetadataStore& store, jobs::PreparedContents* prepared
                   {"Message", process->message.empty() ? "running" : process->message}};
       break;
     case store::ProcessStatus::kSuccess: {
-      // The literal the worker escaped, if it is (or is about to be) there;
-      // XML answers escape the text themselves.
       std::optional<std::vector<std::uint8_t>> literal;
-      if (prepared != nullptr && openapi::ParseFormat(r.GetOr("Format", "")) == openapi::Format::kJson) {
-        literal = prepared->Take(process->id, kPreparedPatience);
-      }
+      if (maybe_prepared) literal = prepared->Take(process->id, kPreparedPatience);
       Json content;
       if (literal) {
         content = PreRenderedJson(std::move(*literal));
-      } else {
+      } else if (maybe_prepared) {  // taken by another answer meanwhile
         DISYNC_ASSIGN_OR_RETURN(store::Process read,
-                                store.GetProcess(process->id, store::ProcessDetail::kFull));
+                                store.GetProcess(process->id, store::ProcessDetail::kResult));
         content = std::move(read.task_content);
+      } else {
+        content = std::move(process->task_content);
       }
       data = Json{{"Status", "success"}, {"Message", ""}, {"TaskContent", std::move(content)}};
       break;

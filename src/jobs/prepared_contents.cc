@@ -75,6 +75,11 @@ void PreparedContents::Abandon(ProcessId id) {
   changed_.notify_all();
 }
 
+bool PreparedContents::Holds(ProcessId id) const {
+  std::lock_guard lock(mu_);
+  return std::any_of(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.id == id; });
+}
+
 std::optional<std::vector<std::uint8_t>> PreparedContents::Take(ProcessId id,
                                                                 std::chrono::milliseconds patience) {
   std::unique_lock lock(mu_);

@@ -12,8 +12,10 @@
 // for a literal dropped from here, reads the store as before.
 //
 // The worker announces the literal (Expect) before its commit makes the
-// success visible, so that an answer racing with the hand-over (Fulfil or
-// Abandon) waits for it instead of reading the store.
+// success visible, so that an answer that finds it announced (Holds) and
+// then the process succeeded waits for the hand-over (Fulfil or Abandon)
+// instead of reading the store. An answer that looked before the
+// announcement reads the store; the literal then waits for its age limit.
 //
 // Bounded: at most `budget_bytes` of literals are held; the oldest are
 // dropped to make room, and so is any literal older than kMaxAge when the
@@ -55,6 +57,9 @@ class PreparedContents {
   void Fulfil(ProcessId id, std::vector<std::uint8_t> literal);
   void Abandon(ProcessId id);
 
+  // Whether the literal of `id` is expected or here (another answer may
+  // take it meanwhile).
+  bool Holds(ProcessId id) const;
   // The literal of `id`, removed from here, after waiting up to `patience`
   // while it is expected; nullopt when there is none (or it is late).
   std::optional<std::vector<std::uint8_t>> Take(ProcessId id, std::chrono::milliseconds patience);

@@ -144,10 +144,11 @@ enum class ProcessStatus { kQueued, kRunning, kSuccess, kFail };
 std::string_view ToString(ProcessStatus status);
 std::optional<ProcessStatus> ParseProcessStatus(std::string_view text);
 
-// What GetProcess reads of a process: everything, or all but its two large
-// texts (task_param and task_content, megabytes for thousands of tables),
-// which a summary leaves empty.
-enum class ProcessDetail { kFull, kSummary };
+// What GetProcess reads of a process besides its small fields: its two large
+// texts (megabytes each for thousands of tables) are left empty unless asked
+// for. kFull: task_param and task_content (a worker); kResult: task_content
+// only (an answer); kStatus: neither.
+enum class ProcessDetail { kFull, kResult, kStatus };
 
 struct Process {
   ProcessId id;
@@ -161,7 +162,7 @@ struct Process {
   std::string message;    // progress while running; the cause of a failure
   int64_t done = 0;       // tables discovered
   int64_t total = 0;      // tables to discover
-  std::string task_content;  // the result: empty unless kSuccess (and kFull)
+  std::string task_content;  // the result: empty unless kSuccess (and read)
   int32_t attempts = 0;
   TimePoint created;
   TimePoint updated;

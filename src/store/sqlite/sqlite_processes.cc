@@ -32,12 +32,12 @@ std::optional<ProcessStatus> ParseProcessStatus(std::string_view text) {
 
 namespace {
 
-// Every column but task_content, which ReadTaskContent reads; a summary
-// reads no task_param either.
+// Every column but task_content, which ReadTaskContent reads; and without
+// task_param, for the details that leave it out.
 constexpr std::string_view kProcessColumns =
     "id, project_id, task_type, kind, task_id, task_param, caller_user_id, status, message, "
     "done, total, attempts, created_ms, updated_ms";
-constexpr std::string_view kProcessSummaryColumns =
+constexpr std::string_view kProcessColumnsButParam =
     "id, project_id, task_type, kind, task_id, '', caller_user_id, status, message, "
     "done, total, attempts, created_ms, updated_ms";
 
@@ -94,14 +94,14 @@ Result<Process> SqliteStore::GetProcessLocked(ProcessId id, ProcessDetail detail
       Statement stmt,
       statements_->Prepare("SELECT " +
                            std::string(detail == ProcessDetail::kFull ? kProcessColumns
-                                                                      : kProcessSummaryColumns) +
+                                                                      : kProcessColumnsButParam) +
                            " FROM processes WHERE id = ?"));
   stmt.BindInt(1, id.value());
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return Error::NotFound("process " + std::to_string(id.value()) + " not found");
   DISYNC_ASSIGN_OR_RETURN(Process process, ReadProcess(stmt));
   // Read while `stmt` still holds its read transaction: the same snapshot.
-  if (process.status == ProcessStatus::kSuccess && detail == ProcessDetail::kFull) {
+  if (process.status == ProcessStatus::kSuccess && detail != ProcessDetail::kStatus) {
     DISYNC_ASSIGN_OR_RETURN(process.task_content, ReadTaskContent(db_, id));
   }
   return process;

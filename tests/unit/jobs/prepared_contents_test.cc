@@ -42,7 +42,9 @@ TEST(PreparedContents, OnlyLargeContentsThatFitAreWorthPreparing) {
 
 TEST(PreparedContents, ALiteralIsTakenOnce) {
   PreparedContents prepared;
+  EXPECT_FALSE(prepared.Holds(ProcessId(7)));
   prepared.Expect(ProcessId(7));
+  EXPECT_TRUE(prepared.Holds(ProcessId(7)));
   prepared.Fulfil(ProcessId(7), Bytes(100, 'x'));
   EXPECT_EQ(prepared.held_bytes(), 100u);
   EXPECT_FALSE(prepared.Take(ProcessId(8), 0ms).has_value());
@@ -50,6 +52,7 @@ TEST(PreparedContents, ALiteralIsTakenOnce) {
   ASSERT_TRUE(taken.has_value());
   EXPECT_EQ(*taken, Bytes(100, 'x'));
   EXPECT_FALSE(prepared.Take(ProcessId(7), 0ms).has_value());
+  EXPECT_FALSE(prepared.Holds(ProcessId(7)));
   EXPECT_EQ(prepared.held_bytes(), 0u);
 }
 

@@ -1702,9 +1702,10 @@ TEST_F(SqliteStoreTest, ListRefTasksFiltersByWorkspaceDataSourceDirectionAndType
 
 
 // A process's large texts: its TaskParam, and the TaskContent it succeeded
-// with (read through a blob handle), come back whole in a full read and not
-// at all in a summary; a failed process has none.
-TEST_F(SqliteStoreTest, ProcessesAreReadFullyOrAsASummary) {
+// with (read through a blob handle), come back whole in a full read, only
+// the TaskContent for an answer, neither for a status; a failed process has
+// no TaskContent.
+TEST_F(SqliteStoreTest, ProcessesAreReadWithTheLargeTextsAskedFor) {
   auto store = OpenOrDie();
   ASSERT_NE(store, nullptr);
   Project project = CreateOrDie(*store, MakeProject("p"));
@@ -1739,13 +1740,18 @@ TEST_F(SqliteStoreTest, ProcessesAreReadFullyOrAsASummary) {
   EXPECT_EQ(full->task_param, param);
   EXPECT_TRUE(full->task_content == content) << full->task_content.size() << " bytes";
 
-  auto summary = store->GetProcess(succeeded, ProcessDetail::kSummary);
-  ASSERT_TRUE(summary.ok()) << summary.error().message();
-  EXPECT_EQ(summary->status, ProcessStatus::kSuccess);
-  EXPECT_EQ(summary->project, project.id);
-  EXPECT_EQ(summary->task_type, "DI_REALTIME");
-  EXPECT_TRUE(summary->task_param.empty());
-  EXPECT_TRUE(summary->task_content.empty());
+  auto result = store->GetProcess(succeeded, ProcessDetail::kResult);
+  ASSERT_TRUE(result.ok()) << result.error().message();
+  EXPECT_TRUE(result->task_param.empty());
+  EXPECT_TRUE(result->task_content == content);
+
+  auto status = store->GetProcess(succeeded, ProcessDetail::kStatus);
+  ASSERT_TRUE(status.ok()) << status.error().message();
+  EXPECT_EQ(status->status, ProcessStatus::kSuccess);
+  EXPECT_EQ(status->project, project.id);
+  EXPECT_EQ(status->task_type, "DI_REALTIME");
+  EXPECT_TRUE(status->task_param.empty());
+  EXPECT_TRUE(status->task_content.empty());
 
   auto fail = store->GetProcess(failed, ProcessDetail::kFull);
   ASSERT_TRUE(fail.ok()) << fail.error().message();
