@@ -5,7 +5,6 @@
 #include <charconv>
 
 #include "common/check.h"
-#include "common/large_buffer.h"
 
 namespace disync {
 namespace {
@@ -148,7 +147,7 @@ void JsonWriter::WriteValue(const Json& value) {
       if (const auto& binary = value.get_binary();
           binary.has_subtype() && binary.subtype() == kPreRenderedJsonSubtype) {
         BeforeValue();
-        ReserveLarge(out_, binary.size());
+        out_->reserve(out_->size() + binary.size());
         out_->append(reinterpret_cast<const char*>(binary.data()), binary.size());
         return;
       }
@@ -167,15 +166,13 @@ void JsonWriter::AppendString(std::string_view value) {
   // append per run cost more than the copying itself; sizing the whole
   // value for its worst case at once zero-filled (and faulted in) twice the
   // memory of a 38 MB TaskContent. The capacity is reserved once, which
-  // touches no memory (and, for a large value, is backed by huge pages:
-  // common/large_buffer.h). (Through a local pointer: stores through a
-  // char* may alias the string object, so indexing it reloads it on every
-  // byte.)
+  // touches no memory. (Through a local pointer: stores through a char* may
+  // alias the string object, so indexing it reloads it on every byte.)
   constexpr size_t kBlock = 64 * 1024;
   const char* p = value.data();
   const char* const end = p + value.size();
   size_t at = out_->size();
-  ReserveLarge(out_, 2 * value.size() + 2);
+  out_->reserve(at + 2 * value.size() + 2);
   out_->push_back('"');
   ++at;
   while (p < end) {

@@ -14,7 +14,6 @@
 #include "common/check.h"
 #include "common/digest.h"
 #include "common/json_writer.h"
-#include "common/large_buffer.h"
 #include "di/type_mapping.h"
 
 namespace disync::di {
@@ -670,7 +669,7 @@ class Builder {
       }
     }
     std::string content;
-    ReserveLarge(&content, expected);
+    content.reserve(expected);
     JsonWriter out(&content);
     out.BeginObject().Member("extend", extend).Member("type", "job");
     out.Key("steps").BeginArray();

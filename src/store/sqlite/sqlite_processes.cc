@@ -2,7 +2,6 @@
 // client tokens that make their creation idempotent.
 #include <sqlite3.h>
 
-#include "common/large_buffer.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/statement.h"
 
@@ -76,9 +75,7 @@ Result<std::string> ReadTaskContent(sqlite3* db, ProcessId id) {
     sqlite3_blob_close(blob);  // a no-op on nullptr
     return error;
   }
-  std::string content;
-  ReserveLarge(&content, static_cast<size_t>(sqlite3_blob_bytes(blob)));
-  content.resize(static_cast<size_t>(sqlite3_blob_bytes(blob)));
+  std::string content(static_cast<size_t>(sqlite3_blob_bytes(blob)), '\0');
   if (!content.empty()) {
     rc = sqlite3_blob_read(blob, content.data(), static_cast<int>(content.size()), 0);
   }
