@@ -93,7 +93,8 @@ class MetadataStore {
   // ---- async generation processes (the durable queue) ----
   // Stores a queued process. With a token: a token seen before with the same
   // request hash returns that process (replayed); with another hash it is
-  // kAlreadyExists. Token and process are written in one transaction.
+  // kAlreadyExists. Token and process are written in one transaction. The
+  // process comes back without its large texts (ProcessDetail::kStatus).
   virtual Result<EnqueueOutcome> EnqueueProcess(const NewProcess& process,
                                                 const std::optional<ClientTokenKey>& token) = 0;
   // The request hash and result id a token was first used with, if it was.

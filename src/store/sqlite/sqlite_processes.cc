@@ -120,7 +120,8 @@ Result<EnqueueOutcome> SqliteStore::EnqueueProcess(const NewProcess& process,
         if (seen.ColumnText(0) != token->request_hash) {
           return Error::AlreadyExists("the ClientToken was used for another request");
         }
-        DISYNC_ASSIGN_OR_RETURN(Process first, GetProcessLocked(ProcessId(seen.ColumnInt(1))));
+        DISYNC_ASSIGN_OR_RETURN(Process first, GetProcessLocked(ProcessId(seen.ColumnInt(1)),
+                                                                ProcessDetail::kStatus));
         return EnqueueOutcome{std::move(first), /*replayed=*/true};
       }
     }
@@ -154,7 +155,7 @@ Result<EnqueueOutcome> SqliteStore::EnqueueProcess(const NewProcess& process,
           .BindInt(5, now);
       DISYNC_RETURN_IF_ERROR(remember.Run());
     }
-    DISYNC_ASSIGN_OR_RETURN(Process created, GetProcessLocked(id));
+    DISYNC_ASSIGN_OR_RETURN(Process created, GetProcessLocked(id, ProcessDetail::kStatus));
     return EnqueueOutcome{std::move(created), /*replayed=*/false};
   });
 }
@@ -203,7 +204,7 @@ Result<std::optional<Process>> SqliteStore::ClaimProcess(const std::string& owne
         .BindInt(3, ToUnixMillis(now))
         .BindInt(4, id.value());
     DISYNC_RETURN_IF_ERROR(claim.Run());
-    DISYNC_ASSIGN_OR_RETURN(Process p, GetProcessLocked(id));
+    DISYNC_ASSIGN_OR_RETURN(Process p, GetProcessLocked(id, ProcessDetail::kFull));
     return std::optional<Process>(std::move(p));
   });
 }

@@ -135,8 +135,7 @@ class SqliteStore final : public MetadataStore {
   Result<std::vector<std::string>> MemberRolesLocked(ProjectId project,
                                                      const std::string& user_id);
   Result<DataSource> GetDataSourceLocked(DataSourceId id);
-  Result<Process> GetProcessLocked(ProcessId id,
-                                   ProcessDetail detail = ProcessDetail::kFull);
+  Result<Process> GetProcessLocked(ProcessId id, ProcessDetail detail);
   // Opens the sealed `content` of a row read from data_sources.
   Result<DataSource> OpenDataSource(DataSource ds) const;
 

@@ -1717,7 +1717,10 @@ TEST_F(SqliteStoreTest, ProcessesAreReadWithTheLargeTextsAskedFor) {
     process.caller_user_id = "u";
     auto enqueued = store->EnqueueProcess(process, std::nullopt);
     EXPECT_TRUE(enqueued.ok()) << enqueued.error().message();
-    return enqueued.ok() ? enqueued->process.id : ProcessId();
+    if (!enqueued.ok()) return ProcessId();
+    EXPECT_EQ(enqueued->process.status, ProcessStatus::kQueued);
+    EXPECT_TRUE(enqueued->process.task_param.empty());  // only the claim reads it
+    return enqueued->process.id;
   };
   const std::string param(300 * 1024, 'p');
   std::string content(3 << 20, 'c');
