@@ -3,12 +3,15 @@
 #include <sqlite3.h>
 
 #include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/reader_pool.h"
 #include "store/sqlite/statement.h"
 
 namespace disync::store {
 
 using sqlite_internal::InTransaction;
+using sqlite_internal::ReaderPool;
 using sqlite_internal::Statement;
+using sqlite_internal::StatementCache;
 using sqlite_internal::TransactionMode;
 
 std::string_view ToString(ProcessStatus status) {
@@ -86,20 +89,20 @@ Result<std::string> ReadTaskContent(sqlite3* db, ProcessId id) {
 
 }  // namespace
 
-Result<Process> SqliteStore::GetProcessLocked(ProcessId id, ProcessDetail detail) {
-  DISYNC_ASSIGN_OR_RETURN(
-      Statement stmt,
-      statements_->Prepare("SELECT " +
-                           std::string(detail == ProcessDetail::kFull ? kProcessColumns
-                                                                      : kProcessColumnsButParam) +
-                           " FROM processes WHERE id = ?"));
+Result<Process> SqliteStore::GetProcessLocked(StatementCache& on, ProcessId id,
+                                              ProcessDetail detail) {
+  DISYNC_ASSIGN_OR_RETURN(Statement stmt, on.Prepare("SELECT " +
+                                                     std::string(detail == ProcessDetail::kFull
+                                                                     ? kProcessColumns
+                                                                     : kProcessColumnsButParam) +
+                                                     " FROM processes WHERE id = ?"));
   stmt.BindInt(1, id.value());
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return Error::NotFound("process " + std::to_string(id.value()) + " not found");
   DISYNC_ASSIGN_OR_RETURN(Process process, ReadProcess(stmt));
   // Read while `stmt` still holds its read transaction: the same snapshot.
   if (process.status == ProcessStatus::kSuccess && detail != ProcessDetail::kStatus) {
-    DISYNC_ASSIGN_OR_RETURN(process.task_content, ReadTaskContent(db_, id));
+    DISYNC_ASSIGN_OR_RETURN(process.task_content, ReadTaskContent(on.db(), id));
   }
   return process;
 }
@@ -120,8 +123,9 @@ Result<EnqueueOutcome> SqliteStore::EnqueueProcess(const NewProcess& process,
         if (seen.ColumnText(0) != token->request_hash) {
           return Error::AlreadyExists("the ClientToken was used for another request");
         }
-        DISYNC_ASSIGN_OR_RETURN(Process first, GetProcessLocked(ProcessId(seen.ColumnInt(1)),
-                                                                ProcessDetail::kStatus));
+        DISYNC_ASSIGN_OR_RETURN(
+            Process first,
+            GetProcessLocked(*statements_, ProcessId(seen.ColumnInt(1)), ProcessDetail::kStatus));
         return EnqueueOutcome{std::move(first), /*replayed=*/true};
       }
     }
@@ -155,19 +159,20 @@ Result<EnqueueOutcome> SqliteStore::EnqueueProcess(const NewProcess& process,
           .BindInt(5, now);
       DISYNC_RETURN_IF_ERROR(remember.Run());
     }
-    DISYNC_ASSIGN_OR_RETURN(Process created, GetProcessLocked(id, ProcessDetail::kStatus));
+    DISYNC_ASSIGN_OR_RETURN(Process created,
+                            GetProcessLocked(*statements_, id, ProcessDetail::kStatus));
     return EnqueueOutcome{std::move(created), /*replayed=*/false};
   });
 }
 
 Result<std::optional<std::pair<std::string, int64_t>>> SqliteStore::FindClientToken(
     const std::string& scope, const std::string& token) {
-  std::lock_guard lock(mu_);
+  DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
+  StatementCache& on = reader.statements();
   DISYNC_ASSIGN_OR_RETURN(
       Statement stmt,
-      statements_->Prepare(
-                         "SELECT request_hash, result_id FROM client_tokens WHERE scope = ? AND "
-                         "token = ?"));
+      on.Prepare("SELECT request_hash, result_id FROM client_tokens WHERE scope = ? AND "
+                 "token = ?"));
   stmt.BindText(1, scope).BindText(2, token);
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return std::optional<std::pair<std::string, int64_t>>();
@@ -176,8 +181,9 @@ Result<std::optional<std::pair<std::string, int64_t>>> SqliteStore::FindClientTo
 }
 
 Result<Process> SqliteStore::GetProcess(ProcessId id, ProcessDetail detail) {
-  std::lock_guard lock(mu_);
-  return GetProcessLocked(id, detail);
+  DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
+  StatementCache& on = reader.statements();
+  return GetProcessLocked(on, id, detail);
 }
 
 Result<std::optional<Process>> SqliteStore::ClaimProcess(const std::string& owner, TimePoint now,
@@ -204,7 +210,7 @@ Result<std::optional<Process>> SqliteStore::ClaimProcess(const std::string& owne
         .BindInt(3, ToUnixMillis(now))
         .BindInt(4, id.value());
     DISYNC_RETURN_IF_ERROR(claim.Run());
-    DISYNC_ASSIGN_OR_RETURN(Process p, GetProcessLocked(id, ProcessDetail::kFull));
+    DISYNC_ASSIGN_OR_RETURN(Process p, GetProcessLocked(*statements_, id, ProcessDetail::kFull));
     return std::optional<Process>(std::move(p));
   });
 }
@@ -271,10 +277,10 @@ Result<int64_t> SqliteStore::RequeueRunningProcesses() {
 }
 
 Result<bool> SqliteStore::TaskNameExists(ProjectId project, const std::string& name) {
-  std::lock_guard lock(mu_);
+  DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
   DISYNC_ASSIGN_OR_RETURN(
       Statement stmt,
-      statements_->Prepare("SELECT 1 FROM tasks WHERE project_id = ? AND name = ?"));
+      reader.statements().Prepare("SELECT 1 FROM tasks WHERE project_id = ? AND name = ?"));
   stmt.BindInt(1, project.value()).BindText(2, name);
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   return row;

@@ -14,6 +14,7 @@
 #include "common/logging.h"
 #include "common/time_format.h"
 #include "store/migrations.h"
+#include "store/sqlite/reader_pool.h"
 #include "store/sqlite/statement.h"
 #include "store/sqlite/wal_checkpointer.h"
 
@@ -21,14 +22,19 @@ namespace disync::store {
 
 using sqlite_internal::Exec;
 using sqlite_internal::InTransaction;
+using sqlite_internal::ReaderPool;
 using sqlite_internal::SqliteError;
 using sqlite_internal::Statement;
+using sqlite_internal::StatementCache;
 using sqlite_internal::TransactionMode;
 
 namespace {
 
 // Long enough for an offline admin command's short transaction to finish.
 constexpr int kBusyTimeoutMs = 5000;
+// Read-only connections kept open between reads: about as many as threads
+// read at once (the request workers, the generation threads).
+constexpr size_t kMaxIdleReaders = 8;
 
 // Workspace ids are allocated from 10000 and must fit the int32 ProjectId of
 // GetProject (workspaces.md section 1.3).
@@ -133,9 +139,11 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
     DISYNC_RETURN_IF_ERROR(store->ConfigureLocked());
     DISYNC_RETURN_IF_ERROR(store->MigrateLocked());
     DISYNC_RETURN_IF_ERROR(store->ResealLocked());
-    DISYNC_ASSIGN_OR_RETURN(store->checkpointer_,
-                            sqlite_internal::WalCheckpointer::Start(
-                                path, db, sqlite_internal::WalCheckpointer::kDefaultThresholdPages));
+    DISYNC_ASSIGN_OR_RETURN(
+        store->checkpointer_,
+        sqlite_internal::WalCheckpointer::Start(
+            path, db, sqlite_internal::WalCheckpointer::kDefaultThresholdPages));
+    store->readers_ = std::make_unique<ReaderPool>(path, kBusyTimeoutMs, kMaxIdleReaders);
   }
   return store;
 }
@@ -150,6 +158,7 @@ SqliteStore::~SqliteStore() {
   // Statements are finalised (the cached ones here, the others by their
   // owners before any call returns), so close_v2 releases the handle (and
   // checkpoints the WAL) right away.
+  readers_.reset();
   checkpointer_.reset();
   statements_.reset();
   sqlite3_close_v2(db_);
@@ -348,20 +357,19 @@ Result<Project> SqliteStore::CreateProjectLocked(const NewProject& project) {
       return Error::AlreadyExists("workspace identifier \"" + project.identifier +
                                   "\" already exists");
     }
-    return GetProjectLocked(ProjectId(id));
+    return GetProjectLocked(*statements_, ProjectId(id));
   });
 }
 
 Result<Project> SqliteStore::GetProject(ProjectId id) {
-  std::lock_guard lock(mu_);
-  return GetProjectLocked(id);
+  DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
+  StatementCache& on = reader.statements();
+  return GetProjectLocked(on, id);
 }
 
-Result<Project> SqliteStore::GetProjectLocked(ProjectId id) {
-  DISYNC_ASSIGN_OR_RETURN(
-      Statement stmt,
-      statements_->Prepare("SELECT " + std::string(kProjectColumns) +
-                                  " FROM projects WHERE id = ?"));
+Result<Project> SqliteStore::GetProjectLocked(StatementCache& on, ProjectId id) {
+  DISYNC_ASSIGN_OR_RETURN(Statement stmt, on.Prepare("SELECT " + std::string(kProjectColumns) +
+                                                     " FROM projects WHERE id = ?"));
   stmt.BindInt(1, id.value());
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return Error::NotFound("workspace " + std::to_string(id.value()) + " not found");
@@ -369,11 +377,10 @@ Result<Project> SqliteStore::GetProjectLocked(ProjectId id) {
 }
 
 Result<Project> SqliteStore::GetProjectByIdentifier(const std::string& identifier) {
-  std::lock_guard lock(mu_);
-  DISYNC_ASSIGN_OR_RETURN(
-      Statement stmt,
-      statements_->Prepare("SELECT " + std::string(kProjectColumns) +
-                                  " FROM projects WHERE identifier = ?"));
+  DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
+  StatementCache& on = reader.statements();
+  DISYNC_ASSIGN_OR_RETURN(Statement stmt, on.Prepare("SELECT " + std::string(kProjectColumns) +
+                                                     " FROM projects WHERE identifier = ?"));
   stmt.BindText(1, identifier);
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return Error::NotFound("workspace \"" + identifier + "\" not found");
@@ -381,11 +388,13 @@ Result<Project> SqliteStore::GetProjectByIdentifier(const std::string& identifie
 }
 
 Result<ProjectPage> SqliteStore::ListProjects(const ListProjectsQuery& query) {
-  std::lock_guard lock(mu_);
-  return ListProjectsLocked(query);
+  DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
+  StatementCache& on = reader.statements();
+  return ListProjectsLocked(on, query);
 }
 
-Result<ProjectPage> SqliteStore::ListProjectsLocked(const ListProjectsQuery& query) {
+Result<ProjectPage> SqliteStore::ListProjectsLocked(StatementCache& on,
+                                                    const ListProjectsQuery& query) {
   if (query.page_number < 1 || query.page_size < 1) {
     return Error::InvalidArgument("page_number and page_size must be at least 1");
   }
@@ -420,20 +429,18 @@ Result<ProjectPage> SqliteStore::ListProjectsLocked(const ListProjectsQuery& que
   };
 
   // One read transaction: the count and the page see the same snapshot.
-  return InTransaction(db_, TransactionMode::kRead, [&]() -> Result<ProjectPage> {
+  return InTransaction(on.db(), TransactionMode::kRead, [&]() -> Result<ProjectPage> {
     ProjectPage page;
     {
-      DISYNC_ASSIGN_OR_RETURN(Statement count,
-                              statements_->Prepare("SELECT COUNT(*)" + where));
+      DISYNC_ASSIGN_OR_RETURN(Statement count, on.Prepare("SELECT COUNT(*)" + where));
       bind_filters(count);
       DISYNC_ASSIGN_OR_RETURN(bool row, count.Step());
       DISYNC_CHECK(row);
       page.total_count = count.ColumnInt(0);
     }
-    DISYNC_ASSIGN_OR_RETURN(
-        Statement select,
-        statements_->Prepare("SELECT " + std::string(kProjectColumns) + where +
-                                    " ORDER BY p.id LIMIT ? OFFSET ?"));
+    DISYNC_ASSIGN_OR_RETURN(Statement select,
+                            on.Prepare("SELECT " + std::string(kProjectColumns) + where +
+                                       " ORDER BY p.id LIMIT ? OFFSET ?"));
     int index = bind_filters(select);
     const int64_t offset = (static_cast<int64_t>(query.page_number) - 1) * query.page_size;
     select.BindInt(index, query.page_size).BindInt(index + 1, offset);
@@ -468,10 +475,10 @@ Status SqliteStore::PutUser(const User& user) {
 }
 
 Result<User> SqliteStore::GetUser(const std::string& user_id) {
-  std::lock_guard lock(mu_);
-  DISYNC_ASSIGN_OR_RETURN(
-      Statement stmt,
-      statements_->Prepare("SELECT name, superuser, created_ms FROM users WHERE id = ?"));
+  DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
+  StatementCache& on = reader.statements();
+  DISYNC_ASSIGN_OR_RETURN(Statement stmt,
+                          on.Prepare("SELECT name, superuser, created_ms FROM users WHERE id = ?"));
   stmt.BindText(1, user_id);
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return Error::NotFound("user \"" + user_id + "\" not found");
@@ -532,11 +539,11 @@ Status SqliteStore::PutAccessKey(const AccessKey& key) {
 }
 
 Result<AccessKey> SqliteStore::GetAccessKey(const std::string& access_key_id) {
-  std::lock_guard lock(mu_);
+  DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
+  StatementCache& on = reader.statements();
   DISYNC_ASSIGN_OR_RETURN(
       Statement stmt,
-      statements_->Prepare(
-          "SELECT secret, user_id, status, created_ms FROM access_keys WHERE id = ?"));
+      on.Prepare("SELECT secret, user_id, status, created_ms FROM access_keys WHERE id = ?"));
   stmt.BindText(1, access_key_id);
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return Error::NotFound("access key " + access_key_id + " not found");
@@ -679,17 +686,17 @@ Status SqliteStore::RemoveMember(ProjectId project, const std::string& user_id) 
 
 Result<std::vector<std::string>> SqliteStore::GetMemberRoles(ProjectId project,
                                                              const std::string& user_id) {
-  std::lock_guard lock(mu_);
-  return MemberRolesLocked(project, user_id);
+  DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
+  StatementCache& on = reader.statements();
+  return MemberRolesLocked(on, project, user_id);
 }
 
-Result<std::vector<std::string>> SqliteStore::MemberRolesLocked(ProjectId project,
+Result<std::vector<std::string>> SqliteStore::MemberRolesLocked(StatementCache& on,
+                                                                ProjectId project,
                                                                 const std::string& user_id) {
   DISYNC_ASSIGN_OR_RETURN(
-      Statement stmt,
-      statements_->Prepare(
-                         "SELECT role_code FROM project_members WHERE project_id = ? AND "
-                         "user_id = ? ORDER BY role_code"));
+      Statement stmt, on.Prepare("SELECT role_code FROM project_members WHERE project_id = ? AND "
+                                 "user_id = ? ORDER BY role_code"));
   stmt.BindInt(1, project.value()).BindText(2, user_id);
   std::vector<std::string> roles;
   for (;;) {
@@ -701,38 +708,37 @@ Result<std::vector<std::string>> SqliteStore::MemberRolesLocked(ProjectId projec
 }
 
 Result<Member> SqliteStore::GetMember(ProjectId project, const std::string& user_id) {
-  std::lock_guard lock(mu_);
+  DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
+  StatementCache& on = reader.statements();
   DISYNC_ASSIGN_OR_RETURN(
       Statement stmt,
-      statements_->Prepare(
-                         "SELECT pu.user_id, u.name, pu.created_ms FROM project_users pu JOIN "
-                         "users u ON u.id = pu.user_id WHERE pu.project_id = ? AND pu.user_id = ?"));
+      on.Prepare("SELECT pu.user_id, u.name, pu.created_ms FROM project_users pu JOIN "
+                 "users u ON u.id = pu.user_id WHERE pu.project_id = ? AND pu.user_id = ?"));
   stmt.BindInt(1, project.value()).BindText(2, user_id);
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return Error::NotFound("user " + user_id + " is not a member");
   Member m{stmt.ColumnText(0), stmt.ColumnText(1), {}, FromUnixMillis(stmt.ColumnInt(2))};
-  DISYNC_ASSIGN_OR_RETURN(m.roles, MemberRolesLocked(project, user_id));
+  DISYNC_ASSIGN_OR_RETURN(m.roles, MemberRolesLocked(on, project, user_id));
   return m;
 }
 
 Result<MemberPage> SqliteStore::ListMembers(ProjectId project, int32_t page_number,
                                             int32_t page_size) {
   if (page_number < 1 || page_size < 1) return Error::InvalidArgument("page_number and page_size must be at least 1");
-  std::lock_guard lock(mu_);
-  return InTransaction(db_, TransactionMode::kRead, [&]() -> Result<MemberPage> {
+  DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
+  StatementCache& on = reader.statements();
+  return InTransaction(on.db(), TransactionMode::kRead, [&]() -> Result<MemberPage> {
     MemberPage page;
-    DISYNC_ASSIGN_OR_RETURN(
-        Statement count,
-        statements_->Prepare("SELECT COUNT(*) FROM project_users WHERE project_id = ?"));
+    DISYNC_ASSIGN_OR_RETURN(Statement count,
+                            on.Prepare("SELECT COUNT(*) FROM project_users WHERE project_id = ?"));
     count.BindInt(1, project.value());
     DISYNC_RETURN_IF_ERROR(count.Step());
     page.total_count = count.ColumnInt(0);
     DISYNC_ASSIGN_OR_RETURN(
         Statement stmt,
-        statements_->Prepare(
-                           "SELECT pu.user_id, u.name, pu.created_ms FROM project_users pu JOIN "
-                           "users u ON u.id = pu.user_id WHERE pu.project_id = ? "
-                           "ORDER BY pu.created_ms, pu.user_id LIMIT ? OFFSET ?"));
+        on.Prepare("SELECT pu.user_id, u.name, pu.created_ms FROM project_users pu JOIN "
+                   "users u ON u.id = pu.user_id WHERE pu.project_id = ? "
+                   "ORDER BY pu.created_ms, pu.user_id LIMIT ? OFFSET ?"));
     stmt.BindInt(1, project.value())
         .BindInt(2, page_size)
         .BindInt(3, static_cast<int64_t>(page_number - 1) * page_size);
@@ -743,20 +749,19 @@ Result<MemberPage> SqliteStore::ListMembers(ProjectId project, int32_t page_numb
           {stmt.ColumnText(0), stmt.ColumnText(1), {}, FromUnixMillis(stmt.ColumnInt(2))});
     }
     for (auto& m : page.members) {
-      DISYNC_ASSIGN_OR_RETURN(m.roles, MemberRolesLocked(project, m.user_id));
+      DISYNC_ASSIGN_OR_RETURN(m.roles, MemberRolesLocked(on, project, m.user_id));
     }
     return page;
   });
 }
 
 Result<std::vector<ProjectId>> SqliteStore::ListMemberProjects(const std::string& user_id) {
-  std::lock_guard lock(mu_);
+  DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
+  StatementCache& on = reader.statements();
   DISYNC_ASSIGN_OR_RETURN(
-      Statement stmt,
-      statements_->Prepare(
-                         "SELECT pu.project_id FROM project_users pu JOIN projects p ON "
-                         "p.id = pu.project_id WHERE pu.user_id = ? AND p.status <> 1 "
-                         "ORDER BY pu.project_id"));
+      Statement stmt, on.Prepare("SELECT pu.project_id FROM project_users pu JOIN projects p ON "
+                                 "p.id = pu.project_id WHERE pu.user_id = ? AND p.status <> 1 "
+                                 "ORDER BY pu.project_id"));
   stmt.BindText(1, user_id);
   std::vector<ProjectId> out;
   for (;;) {
@@ -799,12 +804,12 @@ Result<ResourceGroup> SqliteStore::CreateResourceGroup(const ResourceGroup& grou
 }
 
 Result<ResourceGroup> SqliteStore::GetResourceGroup(const std::string& identifier) {
-  std::lock_guard lock(mu_);
+  DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
+  StatementCache& on = reader.statements();
   DISYNC_ASSIGN_OR_RETURN(
       Statement stmt,
-      statements_->Prepare(
-                         "SELECT id, identifier, name, created_ms FROM resource_groups WHERE "
-                         "identifier = ?"));
+      on.Prepare("SELECT id, identifier, name, created_ms FROM resource_groups WHERE "
+                 "identifier = ?"));
   stmt.BindText(1, identifier);
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return Error::NotFound("resource group " + identifier + " not found");
@@ -812,12 +817,12 @@ Result<ResourceGroup> SqliteStore::GetResourceGroup(const std::string& identifie
 }
 
 Result<std::vector<ResourceGroup>> SqliteStore::ListResourceGroups(const std::string& keyword) {
-  std::lock_guard lock(mu_);
+  DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
+  StatementCache& on = reader.statements();
   DISYNC_ASSIGN_OR_RETURN(
       Statement stmt,
-      statements_->Prepare(
-                         "SELECT id, identifier, name, created_ms FROM resource_groups WHERE "
-                         "? = '' OR instr(identifier, ?) > 0 OR instr(name, ?) > 0 ORDER BY id"));
+      on.Prepare("SELECT id, identifier, name, created_ms FROM resource_groups WHERE "
+                 "? = '' OR instr(identifier, ?) > 0 OR instr(name, ?) > 0 ORDER BY id"));
   stmt.BindText(1, keyword).BindText(2, keyword).BindText(3, keyword);
   std::vector<ResourceGroup> out;
   for (;;) {
@@ -861,11 +866,9 @@ Result<DataSource> SqliteStore::OpenDataSource(DataSource ds) const {
   return ds;
 }
 
-Result<DataSource> SqliteStore::GetDataSourceLocked(DataSourceId id) {
-  DISYNC_ASSIGN_OR_RETURN(
-      Statement stmt,
-      statements_->Prepare("SELECT " + std::string(kDataSourceColumns) +
-                                  " FROM data_sources WHERE id = ?"));
+Result<DataSource> SqliteStore::GetDataSourceLocked(StatementCache& on, DataSourceId id) {
+  DISYNC_ASSIGN_OR_RETURN(Statement stmt, on.Prepare("SELECT " + std::string(kDataSourceColumns) +
+                                                     " FROM data_sources WHERE id = ?"));
   stmt.BindInt(1, id.value());
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return Error::NotFound("data source " + std::to_string(id.value()) + " not found");
@@ -898,23 +901,24 @@ Result<DataSource> SqliteStore::CreateDataSource(const DataSource& data_source) 
       return Error::AlreadyExists("data source " + data_source.name + " exists");
     }
     DISYNC_RETURN_IF_ERROR(inserted);
-    return GetDataSourceLocked(DataSourceId(sqlite3_last_insert_rowid(db_)));
+    return GetDataSourceLocked(*statements_, DataSourceId(sqlite3_last_insert_rowid(db_)));
   });
 }
 
 Result<DataSource> SqliteStore::GetDataSource(DataSourceId id) {
-  std::lock_guard lock(mu_);
-  return GetDataSourceLocked(id);
+  DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
+  StatementCache& on = reader.statements();
+  return GetDataSourceLocked(on, id);
 }
 
 Result<DataSource> SqliteStore::GetDataSourceByName(ProjectId project, int32_t env_type,
                                                     const std::string& name) {
-  std::lock_guard lock(mu_);
-  DISYNC_ASSIGN_OR_RETURN(
-      Statement stmt,
-      statements_->Prepare("SELECT " + std::string(kDataSourceColumns) +
-                                  " FROM data_sources WHERE project_id = ? AND env_type = ? AND "
-                                  "name = ?"));
+  DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
+  StatementCache& on = reader.statements();
+  DISYNC_ASSIGN_OR_RETURN(Statement stmt,
+                          on.Prepare("SELECT " + std::string(kDataSourceColumns) +
+                                     " FROM data_sources WHERE project_id = ? AND env_type = ? AND "
+                                     "name = ?"));
   stmt.BindInt(1, project.value()).BindInt(2, env_type).BindText(3, name);
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return Error::NotFound("data source " + name + " not found");
@@ -923,8 +927,9 @@ Result<DataSource> SqliteStore::GetDataSourceByName(ProjectId project, int32_t e
 
 Result<DataSourcePage> SqliteStore::ListDataSources(const ListDataSourcesQuery& q) {
   if (q.page_number < 1 || q.page_size < 1) return Error::InvalidArgument("page_number and page_size must be at least 1");
-  std::lock_guard lock(mu_);
-  return InTransaction(db_, TransactionMode::kRead, [&]() -> Result<DataSourcePage> {
+  DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
+  StatementCache& on = reader.statements();
+  return InTransaction(on.db(), TransactionMode::kRead, [&]() -> Result<DataSourcePage> {
     const std::string where =
         " FROM data_sources WHERE project_id = ? AND (? = '' OR instr(name, ?) > 0) AND "
         "(? = '' OR type = ?) AND (? = '' OR sub_type = ?) AND (? < 0 OR env_type = ?) AND "
@@ -943,14 +948,12 @@ Result<DataSourcePage> SqliteStore::ListDataSources(const ListDataSourcesQuery& 
           .BindInt(11, q.status.value_or(-1));
     };
     DataSourcePage page;
-    DISYNC_ASSIGN_OR_RETURN(Statement count, statements_->Prepare("SELECT COUNT(*)" + where));
+    DISYNC_ASSIGN_OR_RETURN(Statement count, on.Prepare("SELECT COUNT(*)" + where));
     bind(count);
     DISYNC_RETURN_IF_ERROR(count.Step());
     page.total_count = count.ColumnInt(0);
-    DISYNC_ASSIGN_OR_RETURN(
-        Statement stmt,
-        statements_->Prepare("SELECT " + std::string(kDataSourceColumns) + where +
-                                    " ORDER BY id LIMIT ? OFFSET ?"));
+    DISYNC_ASSIGN_OR_RETURN(Statement stmt, on.Prepare("SELECT " + std::string(kDataSourceColumns) +
+                                                       where + " ORDER BY id LIMIT ? OFFSET ?"));
     bind(stmt);
     stmt.BindInt(12, q.page_size).BindInt(13, static_cast<int64_t>(q.page_number - 1) * q.page_size);
     for (;;) {
@@ -989,7 +992,7 @@ Result<DataSource> SqliteStore::UpdateDataSource(const DataSource& data_source) 
       return Error::NotFound("data source " + std::to_string(data_source.id.value()) +
                              " not found");
     }
-    return GetDataSourceLocked(data_source.id);
+    return GetDataSourceLocked(*statements_, data_source.id);
   });
 }
 
@@ -1010,9 +1013,9 @@ Status SqliteStore::DeleteDataSource(DataSourceId id) {
 // ---- small server state ----
 
 Result<std::optional<std::string>> SqliteStore::GetMeta(const std::string& key) {
-  std::lock_guard lock(mu_);
-  DISYNC_ASSIGN_OR_RETURN(Statement stmt,
-                          statements_->Prepare("SELECT value FROM meta WHERE key = ?"));
+  DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
+  StatementCache& on = reader.statements();
+  DISYNC_ASSIGN_OR_RETURN(Statement stmt, on.Prepare("SELECT value FROM meta WHERE key = ?"));
   stmt.BindText(1, key);
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return std::optional<std::string>();

@@ -9,10 +9,12 @@
 // file alone reveals no secret; records in memory hold the plaintext. Open
 // re-seals any value still in plaintext (files written before sealing).
 //
-// Thread-safety: thread-safe. One connection serialised by a mutex (and a
-// second one that only checkpoints the WAL, on its own thread); a busy
-// timeout covers other processes (the offline `disyncd admin` commands)
-// writing the same file at the same time.
+// Thread-safety: thread-safe. Writes go through one connection serialised
+// by a mutex; reads through read-only connections of their own, side by
+// side (reader_pool.h), each seeing every commit made before it began; a
+// third kind of connection only checkpoints the WAL, on its own thread. A
+// busy timeout covers other processes (the offline `disyncd admin`
+// commands) writing the same file at the same time.
 #ifndef DISYNC_STORE_SQLITE_SQLITE_STORE_H_
 #define DISYNC_STORE_SQLITE_SQLITE_STORE_H_
 
@@ -30,6 +32,7 @@ struct sqlite3;
 namespace disync::store {
 
 namespace sqlite_internal {
+class ReaderPool;
 class StatementCache;
 class WalCheckpointer;
 }  // namespace sqlite_internal
@@ -125,17 +128,21 @@ class SqliteStore final : public MetadataStore {
   Status ConfigureLocked();  // the PRAGMAs of the durability/locking contract
   Status MigrateLocked();    // applies pending kMigrations, sets schema_version_
   Result<Project> CreateProjectLocked(const NewProject& project);
-  Result<Project> GetProjectLocked(ProjectId id);
-  Result<ProjectPage> ListProjectsLocked(const ListProjectsQuery& query);
+  // The helpers that take `on` read through that connection: the writer's
+  // (*statements_, under mu_) inside a write, a reader's otherwise.
+  Result<Project> GetProjectLocked(sqlite_internal::StatementCache& on, ProjectId id);
+  Result<ProjectPage> ListProjectsLocked(sqlite_internal::StatementCache& on,
+                                         const ListProjectsQuery& query);
   // Seals every access_keys.secret still in plaintext, in one transaction,
   // then scrubs the stale plaintext copies from the file and the WAL.
   Status ResealLocked();
   // kNotFound naming whichever of the two is unknown.
   Status RequireProjectAndUserLocked(ProjectId project, const std::string& user_id);
-  Result<std::vector<std::string>> MemberRolesLocked(ProjectId project,
-                                                     const std::string& user_id);
-  Result<DataSource> GetDataSourceLocked(DataSourceId id);
-  Result<Process> GetProcessLocked(ProcessId id, ProcessDetail detail);
+  Result<std::vector<std::string>> MemberRolesLocked(sqlite_internal::StatementCache& on,
+                                                     ProjectId project, const std::string& user_id);
+  Result<DataSource> GetDataSourceLocked(sqlite_internal::StatementCache& on, DataSourceId id);
+  Result<Process> GetProcessLocked(sqlite_internal::StatementCache& on, ProcessId id,
+                                   ProcessDetail detail);
   // Opens the sealed `content` of a row read from data_sources.
   Result<DataSource> OpenDataSource(DataSource ds) const;
 
@@ -148,6 +155,8 @@ class SqliteStore final : public MetadataStore {
   std::mutex mu_;
   sqlite3* db_;  // owned; closed in the destructor. Guarded by mu_.
   std::unique_ptr<sqlite_internal::StatementCache> statements_;  // of db_; guarded by mu_
+  // Read-only connections for the reads (reader_pool.h).
+  std::unique_ptr<sqlite_internal::ReaderPool> readers_;
   // Checkpoints db_'s WAL on a thread of its own (wal_checkpointer.h).
   std::unique_ptr<sqlite_internal::WalCheckpointer> checkpointer_;
   const Clock& clock_;

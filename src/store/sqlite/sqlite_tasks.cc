@@ -10,12 +10,15 @@
 #include <algorithm>
 
 #include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/reader_pool.h"
 #include "store/sqlite/statement.h"
 
 namespace disync::store {
 
 using sqlite_internal::InTransaction;
+using sqlite_internal::ReaderPool;
 using sqlite_internal::Statement;
+using sqlite_internal::StatementCache;
 using sqlite_internal::TransactionMode;
 
 namespace {
@@ -216,10 +219,10 @@ Result<TaskOutcome> SqliteStore::CreateTask(const NewTask& task,
 }
 
 Result<Task> SqliteStore::GetTask(FileId file_id) {
-  std::lock_guard lock(mu_);
-  return InTransaction(db_, TransactionMode::kRead, [&]() -> Result<Task> {
-    return ReadTask(db_, file_id);
-  });
+  DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
+  StatementCache& on = reader.statements();
+  return InTransaction(on.db(), TransactionMode::kRead,
+                       [&]() -> Result<Task> { return ReadTask(on.db(), file_id); });
 }
 
 Result<TaskOutcome> SqliteStore::UpdateTask(const TaskUpdate& update,
@@ -255,18 +258,16 @@ Result<TaskOutcome> SqliteStore::UpdateTask(const TaskUpdate& update,
 }
 
 Result<std::vector<TaskVersion>> SqliteStore::ListTaskVersions(FileId file_id) {
-  std::lock_guard lock(mu_);
-  return InTransaction(db_, TransactionMode::kRead, [&]() -> Result<std::vector<TaskVersion>> {
-    DISYNC_ASSIGN_OR_RETURN(Statement exists,
-                            statements_->Prepare("SELECT 1 FROM tasks WHERE file_id = ?"));
+  DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
+  StatementCache& on = reader.statements();
+  return InTransaction(on.db(), TransactionMode::kRead, [&]() -> Result<std::vector<TaskVersion>> {
+    DISYNC_ASSIGN_OR_RETURN(Statement exists, on.Prepare("SELECT 1 FROM tasks WHERE file_id = ?"));
     exists.BindInt(1, file_id.value());
     DISYNC_ASSIGN_OR_RETURN(bool found, exists.Step());
     if (!found) return Error::NotFound("task " + std::to_string(file_id.value()) + " not found");
-    DISYNC_ASSIGN_OR_RETURN(
-        Statement stmt,
-        statements_->Prepare(
-                           "SELECT version, content, resource_group, created_ms FROM "
-                           "task_versions WHERE file_id = ? ORDER BY version"));
+    DISYNC_ASSIGN_OR_RETURN(Statement stmt,
+                            on.Prepare("SELECT version, content, resource_group, created_ms FROM "
+                                       "task_versions WHERE file_id = ? ORDER BY version"));
     stmt.BindInt(1, file_id.value());
     std::vector<TaskVersion> versions;
     for (;;) {
@@ -299,39 +300,39 @@ Status SqliteStore::DeleteTask(FileId file_id) {
 }
 
 Result<std::vector<Task>> SqliteStore::ListRefTasks(const ListRefTasksQuery& query) {
-  std::lock_guard lock(mu_);
-  return InTransaction(db_, TransactionMode::kRead, [&]() -> Result<std::vector<Task>> {
+  DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
+  StatementCache& on = reader.statements();
+  return InTransaction(on.db(), TransactionMode::kRead, [&]() -> Result<std::vector<Task>> {
     int64_t size = std::max<int64_t>(query.page_size, 1);
     int64_t offset = (std::max<int64_t>(query.page_number, 1) - 1) * size;
     DISYNC_ASSIGN_OR_RETURN(
         Statement ids,
-        statements_->Prepare(
-                           "SELECT t.file_id FROM tasks t JOIN task_datasources d ON "
-                           "d.file_id = t.file_id WHERE t.project_id = ? AND d.datasource = ? "
-                           "AND d.ref_type = ? AND t.task_type = ? ORDER BY t.file_id "
-                           "LIMIT ? OFFSET ?"));
+        on.Prepare("SELECT t.file_id FROM tasks t JOIN task_datasources d ON "
+                   "d.file_id = t.file_id WHERE t.project_id = ? AND d.datasource = ? "
+                   "AND d.ref_type = ? AND t.task_type = ? ORDER BY t.file_id "
+                   "LIMIT ? OFFSET ?"));
     ids.BindInt(1, query.project.value())
         .BindText(2, query.datasource)
         .BindText(3, query.ref_type)
         .BindText(4, query.task_type)
         .BindInt(5, size)
         .BindInt(6, offset);
-    return ReadTasks(db_, ids);
+    return ReadTasks(on.db(), ids);
   });
 }
 
 Result<std::vector<Task>> SqliteStore::TasksUsingDataSource(ProjectId project,
                                                             const std::string& datasource) {
-  std::lock_guard lock(mu_);
-  return InTransaction(db_, TransactionMode::kRead, [&]() -> Result<std::vector<Task>> {
+  DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
+  StatementCache& on = reader.statements();
+  return InTransaction(on.db(), TransactionMode::kRead, [&]() -> Result<std::vector<Task>> {
     DISYNC_ASSIGN_OR_RETURN(
         Statement ids,
-        statements_->Prepare(
-                           "SELECT DISTINCT t.file_id FROM tasks t JOIN task_datasources d ON "
-                           "d.file_id = t.file_id WHERE t.project_id = ? AND d.datasource = ? "
-                           "ORDER BY t.file_id"));
+        on.Prepare("SELECT DISTINCT t.file_id FROM tasks t JOIN task_datasources d ON "
+                   "d.file_id = t.file_id WHERE t.project_id = ? AND d.datasource = ? "
+                   "ORDER BY t.file_id"));
     ids.BindInt(1, project.value()).BindText(2, datasource);
-    return ReadTasks(db_, ids);
+    return ReadTasks(on.db(), ids);
   });
 }
 

@@ -1,6 +1,6 @@
 // Internal to src/store/sqlite: the prepared-statement and transaction
 // helpers that every SqliteStore source file uses. Not a public API.
-// Thread-compatible: used under SqliteStore::mu_.
+// Thread-compatible: a connection is used by one thread at a time.
 #ifndef DISYNC_STORE_SQLITE_STATEMENT_H_
 #define DISYNC_STORE_SQLITE_STATEMENT_H_
 
@@ -53,7 +53,7 @@ inline Status Exec(sqlite3* db, const char* sql, std::string_view what) {
 // so that call sites read as a list of binds followed by one check. Either
 // owned (finalised on destruction) or lent by a StatementCache (reset, its
 // bindings cleared and handed back on destruction).
-// Thread-compatible; used under SqliteStore::mu_.
+// Thread-compatible: used by the one thread that holds its connection.
 class Statement {
  public:
   static Result<Statement> Prepare(sqlite3* db, std::string_view sql) {
@@ -145,8 +145,9 @@ class Statement {
 // instructions before this cache). A statement still lent out (the same SQL
 // used while another use is open) is prepared afresh and owned by its user;
 // so is any statement past the first kMaxEntries distinct texts.
-// Thread-compatible; used under SqliteStore::mu_. Must be cleared before its
-// connection closes.
+// Thread-compatible: used under SqliteStore::mu_ (the writer's) or by the
+// one holder of a ReaderPool lease. Must be cleared before its connection
+// closes.
 class StatementCache {
  public:
   static constexpr size_t kMaxEntries = 256;
@@ -155,6 +156,9 @@ class StatementCache {
   StatementCache(const StatementCache&) = delete;
   StatementCache& operator=(const StatementCache&) = delete;
   ~StatementCache() { Clear(); }
+
+  // The connection the statements belong to.
+  sqlite3* db() const { return db_; }
 
   Result<Statement> Prepare(std::string_view sql) {
     auto it = entries_.find(sql);

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/time_format.h"
@@ -1769,6 +1770,43 @@ TEST_F(SqliteStoreTest, ProcessesAreReadWithTheLargeTextsAskedFor) {
   auto reread = store->GetProcess(succeeded, ProcessDetail::kFull);
   ASSERT_TRUE(reread.ok()) << reread.error().message();
   EXPECT_TRUE(reread->task_content == content);
+}
+
+// Reads run on connections of their own (reader_pool.h) while a write
+// commits: each read succeeds and sees a state that some commit left, never
+// an older one than the last it saw, and a read made after a write returned
+// sees that write.
+TEST_F(SqliteStoreTest, ReadsRunBesideWritesAndSeeEveryFinishedCommit) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->PutMeta("counter", "0").ok());
+  constexpr int kWrites = 200;
+  std::atomic<int> committed{0};
+  std::atomic<int> failures{0};
+  auto read_counter = [&]() -> std::optional<int> {
+    auto value = store->GetMeta("counter");
+    if (!value.ok() || !value->has_value()) return std::nullopt;
+    return std::stoi(**value);
+  };
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 3; ++t) {
+    readers.emplace_back([&] {
+      int last = 0;
+      while (committed.load() < kWrites) {
+        const int floor = committed.load();  // writes finished before this read
+        std::optional<int> seen = read_counter();
+        if (!seen || *seen < last || *seen < floor) ++failures;
+        if (seen) last = *seen;
+      }
+    });
+  }
+  for (int i = 1; i <= kWrites; ++i) {
+    ASSERT_TRUE(store->PutMeta("counter", std::to_string(i)).ok());
+    committed.store(i);
+  }
+  for (std::thread& reader : readers) reader.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(read_counter(), kWrites);
 }
 
 }  // namespace
