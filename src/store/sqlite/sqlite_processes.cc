@@ -91,11 +91,13 @@ Result<std::string> ReadTaskContent(sqlite3* db, ProcessId id) {
 
 Result<Process> SqliteStore::GetProcessLocked(StatementCache& on, ProcessId id,
                                               ProcessDetail detail) {
-  DISYNC_ASSIGN_OR_RETURN(Statement stmt, on.Prepare("SELECT " +
-                                                     std::string(detail == ProcessDetail::kFull
-                                                                     ? kProcessColumns
-                                                                     : kProcessColumnsButParam) +
-                                                     " FROM processes WHERE id = ?"));
+  // Built once: the statement cache finds them without a new text per call.
+  static const std::string kSelectFull =
+      "SELECT " + std::string(kProcessColumns) + " FROM processes WHERE id = ?";
+  static const std::string kSelectButParam =
+      "SELECT " + std::string(kProcessColumnsButParam) + " FROM processes WHERE id = ?";
+  DISYNC_ASSIGN_OR_RETURN(
+      Statement stmt, on.Prepare(detail == ProcessDetail::kFull ? kSelectFull : kSelectButParam));
   stmt.BindInt(1, id.value());
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return Error::NotFound("process " + std::to_string(id.value()) + " not found");

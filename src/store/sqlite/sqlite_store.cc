@@ -368,8 +368,10 @@ Result<Project> SqliteStore::GetProject(ProjectId id) {
 }
 
 Result<Project> SqliteStore::GetProjectLocked(StatementCache& on, ProjectId id) {
-  DISYNC_ASSIGN_OR_RETURN(Statement stmt, on.Prepare("SELECT " + std::string(kProjectColumns) +
-                                                     " FROM projects WHERE id = ?"));
+  // Built once: every request that names a workspace reads it.
+  static const std::string kSelect =
+      "SELECT " + std::string(kProjectColumns) + " FROM projects WHERE id = ?";
+  DISYNC_ASSIGN_OR_RETURN(Statement stmt, on.Prepare(kSelect));
   stmt.BindInt(1, id.value());
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return Error::NotFound("workspace " + std::to_string(id.value()) + " not found");
