@@ -26,6 +26,65 @@ ByteClass ClassOf(char c) { return kByteClass[static_cast<unsigned char>(c)]; }
 
 constexpr auto kReplace = nlohmann::ordered_json::error_handler_t::replace;
 
+// The bytes of a buffer, as chars, which may alias anything.
+char* Chars(std::string* out) { return out->data(); }
+char* Chars(std::vector<std::uint8_t>* out) { return reinterpret_cast<char*>(out->data()); }
+
+// Appends the JSON string literal of `value`, quotes included, to `out`:
+// a std::string or a std::vector<std::uint8_t>.
+template <typename Buffer>
+void AppendStringLiteral(std::string_view value, Buffer* out) {
+  // Writes straight into the output, block by block: each block's room is
+  // sized for its worst case of plain and quoted bytes (each at most two)
+  // and trimmed after it. A TaskContent has a quote every few bytes, and an
+  // append per run cost more than the copying itself; sizing the whole
+  // value for its worst case at once zero-filled (and faulted in) twice the
+  // memory of a 38 MB TaskContent. The capacity is reserved once, which
+  // touches no memory. (Through a local pointer: stores through a char* may
+  // alias the string object, so indexing it reloads it on every byte.)
+  constexpr size_t kBlock = 64 * 1024;
+  const char* p = value.data();
+  const char* const end = p + value.size();
+  size_t at = out->size();
+  out->reserve(at + 2 * value.size() + 2);
+  out->push_back('"');
+  ++at;
+  while (p < end) {
+    const char* block_end = p + std::min<size_t>(kBlock, static_cast<size_t>(end - p));
+    out->resize(at + 2 * static_cast<size_t>(block_end - p));
+    char* w = Chars(out) + at;
+    while (p < block_end) {
+      const ByteClass kind = ClassOf(*p);
+      if (kind == kPlain) {
+        *w++ = *p++;
+      } else if (kind == kQuoteOrBackslash) {
+        *w++ = '\\';
+        *w++ = *p++;
+      } else {
+        // A run of other bytes never ends inside a valid UTF-8 sequence (all
+        // its bytes are >= 0x80), so nlohmann sees whole characters, and an
+        // invalid one ends the same way it would in the whole string. Its
+        // escaping may be longer than two bytes per byte, and the run may
+        // go past the block: make room for both.
+        const char* run = p + 1;
+        while (run < end && ClassOf(*run) == kOther) ++run;
+        const std::string escaped =
+            nlohmann::ordered_json(std::string(p, run)).dump(-1, ' ', false, kReplace);
+        const size_t inner = escaped.size() - 2;  // without its quotes
+        block_end = std::max(block_end, run);
+        const size_t written = static_cast<size_t>(w - Chars(out));
+        out->resize(written + inner + 2 * static_cast<size_t>(block_end - run));
+        w = Chars(out) + written;
+        w += escaped.copy(w, inner, 1);
+        p = run;
+      }
+    }
+    at = static_cast<size_t>(w - Chars(out));
+  }
+  out->resize(at);
+  out->push_back('"');
+}
+
 }  // namespace
 
 void JsonWriter::BeforeValue() {
@@ -159,56 +218,12 @@ void JsonWriter::WriteValue(const Json& value) {
   }
 }
 
-void JsonWriter::AppendString(std::string_view value) {
-  // Writes straight into the output, block by block: each block's room is
-  // sized for its worst case of plain and quoted bytes (each at most two)
-  // and trimmed after it. A TaskContent has a quote every few bytes, and an
-  // append per run cost more than the copying itself; sizing the whole
-  // value for its worst case at once zero-filled (and faulted in) twice the
-  // memory of a 38 MB TaskContent. The capacity is reserved once, which
-  // touches no memory. (Through a local pointer: stores through a char* may
-  // alias the string object, so indexing it reloads it on every byte.)
-  constexpr size_t kBlock = 64 * 1024;
-  const char* p = value.data();
-  const char* const end = p + value.size();
-  size_t at = out_->size();
-  out_->reserve(at + 2 * value.size() + 2);
-  out_->push_back('"');
-  ++at;
-  while (p < end) {
-    const char* block_end = p + std::min<size_t>(kBlock, static_cast<size_t>(end - p));
-    out_->resize(at + 2 * static_cast<size_t>(block_end - p));
-    char* w = out_->data() + at;
-    while (p < block_end) {
-      const ByteClass kind = ClassOf(*p);
-      if (kind == kPlain) {
-        *w++ = *p++;
-      } else if (kind == kQuoteOrBackslash) {
-        *w++ = '\\';
-        *w++ = *p++;
-      } else {
-        // A run of other bytes never ends inside a valid UTF-8 sequence (all
-        // its bytes are >= 0x80), so nlohmann sees whole characters, and an
-        // invalid one ends the same way it would in the whole string. Its
-        // escaping may be longer than two bytes per byte, and the run may
-        // go past the block: make room for both.
-        const char* run = p + 1;
-        while (run < end && ClassOf(*run) == kOther) ++run;
-        const std::string escaped =
-            nlohmann::ordered_json(std::string(p, run)).dump(-1, ' ', false, kReplace);
-        const size_t inner = escaped.size() - 2;  // without its quotes
-        block_end = std::max(block_end, run);
-        const size_t written = static_cast<size_t>(w - out_->data());
-        out_->resize(written + inner + 2 * static_cast<size_t>(block_end - run));
-        w = out_->data() + written;
-        w += escaped.copy(w, inner, 1);
-        p = run;
-      }
-    }
-    at = static_cast<size_t>(w - out_->data());
-  }
-  out_->resize(at);
-  out_->push_back('"');
+void JsonWriter::AppendString(std::string_view value) { AppendStringLiteral(value, out_); }
+
+std::vector<std::uint8_t> JsonStringLiteral(std::string_view value) {
+  std::vector<std::uint8_t> literal;
+  AppendStringLiteral(value, &literal);
+  return literal;
 }
 
 }  // namespace disync

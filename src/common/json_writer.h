@@ -40,6 +40,11 @@ Json PreRenderedJson(std::vector<std::uint8_t> text) {
   return Json::binary(std::move(text), kPreRenderedJsonSubtype);
 }
 
+// The JSON string literal of `value`, quotes included, escaped exactly as
+// JsonWriter::String escapes it, in a buffer of its own (one that
+// PreRenderedJson can carry).
+std::vector<std::uint8_t> JsonStringLiteral(std::string_view value);
+
 class JsonWriter {
  public:
   explicit JsonWriter(std::string* out) : out_(out) {}

@@ -1,9 +1,6 @@
 #include "jobs/prepared_contents.h"
 
 #include <algorithm>
-#include <string>
-
-#include "common/json_writer.h"
 
 namespace disync::jobs {
 
@@ -11,33 +8,6 @@ bool PreparedContents::Worthwhile(size_t content_bytes) const {
   // The literal is somewhat longer than the content (a quote every few bytes
   // gains a backslash); a content near the budget would not fit.
   return content_bytes >= kMinContentBytes && content_bytes + content_bytes / 4 <= budget_;
-}
-
-std::vector<std::uint8_t> PreparedContents::Escape(std::string_view content) {
-  // A TaskContent is JsonWriter's own output: printable ASCII and quotes,
-  // perhaps UTF-8 text. When it is all printable ASCII, its literal only
-  // puts a backslash before each '"' and '\\', written straight into the
-  // vector the answer will own; otherwise JsonWriter escapes it, as for any
-  // string, and the vector copies that (one more 45 MB buffer for a while).
-  size_t escapes = 0;
-  for (char c : content) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte >= 0x7F) {
-      std::string literal;
-      JsonWriter(&literal).String(content);
-      return std::vector<std::uint8_t>(literal.begin(), literal.end());
-    }
-    if (c == '"' || c == '\\') ++escapes;
-  }
-  std::vector<std::uint8_t> literal(content.size() + escapes + 2);
-  std::uint8_t* w = literal.data();
-  *w++ = '"';
-  for (char c : content) {
-    if (c == '"' || c == '\\') *w++ = '\\';
-    *w++ = static_cast<std::uint8_t>(c);
-  }
-  *w = '"';
-  return literal;
 }
 
 void PreparedContents::Expect(ProcessId id) {

@@ -49,9 +49,6 @@ class PreparedContents {
   // Whether a content of `content_bytes` is worth preparing and could be kept.
   bool Worthwhile(size_t content_bytes) const;
 
-  // `content` as a JSON string literal, quotes included.
-  static std::vector<std::uint8_t> Escape(std::string_view content);
-
   // The literal of `id` is being prepared: Take waits for Fulfil or Abandon.
   void Expect(ProcessId id);
   void Fulfil(ProcessId id, std::vector<std::uint8_t> literal);

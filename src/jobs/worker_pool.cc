@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "common/json_writer.h"
 #include "common/logging.h"
 #include "common/random.h"
 
@@ -120,7 +121,7 @@ bool WorkerPool::RunOne(const std::string& owner) {
   if (prepared_ != nullptr && content.ok() && prepared_->Worthwhile(content.value().size())) {
     prepared_->Expect(process.id);
     literal = std::async(std::launch::async,
-                         [&text = content.value()] { return PreparedContents::Escape(text); });
+                         [&text = content.value()] { return JsonStringLiteral(text); });
   }
   Status finished = content.ok()
                         ? store_.FinishProcess(process.id, owner, store::ProcessStatus::kSuccess,

@@ -102,11 +102,25 @@ TEST(JsonWriter, EscapesLongStringsAsNlohmannDoes) {
   for (int i = 0; i < 12; ++i) {
     std::string text;
     while (text.size() < 200 * 1024) text += pieces[pick(random)];
+    const std::string expected = OJson(text).dump(-1, ' ', false, OJson::error_handler_t::replace);
     std::string out = "[";  // a prefix, as an answer envelope has
     JsonWriter writer(&out);
     writer.String(text);
-    ASSERT_EQ(out, "[" + OJson(text).dump(-1, ' ', false, OJson::error_handler_t::replace))
-        << "case " << i;
+    ASSERT_EQ(out, "[" + expected) << "case " << i;
+    // The same literal in a buffer of its own, for PreRenderedJson.
+    const std::vector<std::uint8_t> literal = JsonStringLiteral(text);
+    ASSERT_EQ(std::string(literal.begin(), literal.end()), expected) << "case " << i;
+  }
+}
+
+TEST(JsonStringLiteral, EscapesShortAndEmptyStringsAsNlohmannDoes) {
+  for (const std::string& text :
+       {std::string(), std::string("{\"a\":\"x\\\\y\",\"b\":[1,2]}"), std::string("\xc3\xa9"),
+        std::string("\x01"), std::string("\xff")}) {
+    const std::vector<std::uint8_t> literal = JsonStringLiteral(text);
+    EXPECT_EQ(std::string(literal.begin(), literal.end()),
+              OJson(text).dump(-1, ' ', false, OJson::error_handler_t::replace))
+        << text;
   }
 }
 

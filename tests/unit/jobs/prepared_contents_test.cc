@@ -6,10 +6,7 @@
 
 #include <chrono>
 #include <future>
-#include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace disync::jobs {
 namespace {
@@ -17,20 +14,6 @@ namespace {
 using namespace std::chrono_literals;
 
 std::vector<std::uint8_t> Bytes(size_t n, char c) { return std::vector<std::uint8_t>(n, static_cast<std::uint8_t>(c)); }
-
-// Both ways: plain ASCII with quotes and backslashes, and text that needs
-// more (UTF-8, a control character, an invalid byte).
-TEST(PreparedContents, EscapesAsAJsonStringLiteral) {
-  for (const std::string& content :
-       {std::string("{\"a\":\"x\\\\y\",\"b\":[1,2],\"c\":\"\\\"q\\\"\"}"), std::string(),
-        std::string("{\"c\":\"\xc3\xa9\"}"), std::string("{\"c\":\"\x01\"}"),
-        std::string("{\"c\":\"\xff\"}")}) {
-    const std::vector<std::uint8_t> literal = PreparedContents::Escape(content);
-    EXPECT_EQ(std::string(literal.begin(), literal.end()),
-              nlohmann::json(content).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
-        << content;
-  }
-}
 
 TEST(PreparedContents, OnlyLargeContentsThatFitAreWorthPreparing) {
   PreparedContents prepared(10 << 20);
