@@ -19,6 +19,8 @@ using openapi::ApiRequest;
 using openapi::AuthLevel;
 using openapi::Capability;
 using openapi::Json;
+using openapi::RouteSpec;
+using openapi::Waits;
 
 // The documented DataSourceType values, plus the types the Content examples
 // and DI plugins use.
@@ -350,11 +352,16 @@ void RegisterDataSourceRoutes(openapi::Router& router, store::MetadataStore& sto
                          "ProjectId"),
                     [api, naming](const ApiRequest& r) { return api->List(r, *naming); });
   }
-  router.Register(spec("TestNetworkConnection", Capability::kDataSourceUse,
-                       {"ProjectId", "DatasourceName", "EnvType", "ResourceGroup"}, "ProjectId"),
+  RouteSpec test_connection =
+      spec("TestNetworkConnection", Capability::kDataSourceUse,
+           {"ProjectId", "DatasourceName", "EnvType", "ResourceGroup"}, "ProjectId");
+  test_connection.waits = Waits::kDataSource;
+  router.Register(std::move(test_connection),
                   [api](const ApiRequest& r) { return api->TestNetworkConnection(r); });
-  router.Register(spec("GetDataSourceMeta", Capability::kDataSourceUse,
-                       {"ProjectId", "DatasourceName"}, "ProjectId"),
+  RouteSpec meta = spec("GetDataSourceMeta", Capability::kDataSourceUse,
+                        {"ProjectId", "DatasourceName"}, "ProjectId");
+  meta.waits = Waits::kDataSource;
+  router.Register(std::move(meta),
                   [api](const ApiRequest& r) { return api->GetDataSourceMeta(r); });
 }
 

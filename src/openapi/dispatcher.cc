@@ -2,6 +2,9 @@
 
 #include <chrono>
 #include <exception>
+#include <memory>
+#include <optional>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -75,14 +78,31 @@ struct Dispatcher::Outcome {
   ErrorCode internal_code = ErrorCode::kInternal;  // the route's, once known
 };
 
-Dispatcher::Dispatcher(const Router& router, CredentialSource& credentials,
-                       Authorizer* authorizer, ReplayGuard& replay, Executor& blocking,
+// One request on its way through the stages. Not moved once admitted: the
+// ApiRequest refers to its parameters, caller and ids.
+struct Dispatcher::Call {
+  explicit Call(http::Request r) : request(std::move(r)) {}
+
+  http::Request request;
+  SteadyClock::time_point started;
+  Outcome outcome;
+  Result<Json> result = Error::Internal("not run");
+  // Set by Admit for a request that may reach its handler.
+  ParamMap params;
+  Caller caller;
+  const Route* route = nullptr;
+  std::optional<ApiRequest> api_request;
+};
+
+Dispatcher::Dispatcher(const Router& router, CredentialSource& credentials, Authorizer* authorizer,
+                       ReplayGuard& replay, Executor& blocking, Executor& data_source_calls,
                        Metrics& metrics, DispatcherOptions options)
     : router_(router),
       credentials_(credentials),
       authorizer_(authorizer),
       replay_(replay),
       blocking_(blocking),
+      data_source_calls_(data_source_calls),
       metrics_(metrics),
       options_(std::move(options)) {}
 
@@ -99,8 +119,21 @@ void Dispatcher::Handle(http::Request request, http::Responder respond) {
     r.body = metrics_.RenderPrometheus();
     return respond(std::move(r));
   }
-  blocking_.Post([this, request = std::move(request), respond = std::move(respond)] {
-    respond(Process(request));
+  auto call = std::make_shared<Call>(std::move(request));
+  blocking_.Post([this, call, respond = std::move(respond)] {
+    Begin(*call);
+    if (!Admit(*call)) return respond(Finish(*call));
+    // A handler that connects to a data source continues on the pool for
+    // those calls; the thread it leaves goes back to the other requests.
+    if (call->route->spec.waits == Waits::kDataSource) {
+      data_source_calls_.Post([this, call, respond] {
+        Execute(*call);
+        respond(Finish(*call));
+      });
+      return;
+    }
+    Execute(*call);
+    respond(Finish(*call));
   });
 }
 
@@ -118,29 +151,53 @@ http::Response Dispatcher::TransportError(int status, std::string_view reason) {
 }
 
 http::Response Dispatcher::Process(const http::Request& request) {
-  auto started = SteadyClock::now();
-  metrics_.RequestStarted();
-  Outcome outcome;
-  outcome.request_id = NewRequestId();
+  Call call(request);
+  Begin(call);
+  if (Admit(call)) Execute(call);
+  return Finish(call);
+}
 
-  http::Response response;
-  std::string code;
-  Result<Json> result = Error::Internal("not run");
+void Dispatcher::Begin(Call& call) {
+  call.started = SteadyClock::now();
+  metrics_.RequestStarted();
+  call.outcome.request_id = NewRequestId();
+}
+
+bool Dispatcher::Admit(Call& call) {
+  Status admitted = Guarded(call, [&] { return AdmitOrError(call); });
+  if (admitted.ok()) return true;
+  call.result = std::move(admitted).error();
+  return false;
+}
+
+void Dispatcher::Execute(Call& call) {
+  call.result = Guarded(call, [&] { return call.route->handler(*call.api_request); });
+}
+
+template <typename Stage>
+auto Dispatcher::Guarded(Call& call, Stage&& stage) -> decltype(stage()) {
   try {
-    result = Run(request, outcome);
+    return stage();
   } catch (const std::exception& e) {
     // Last resort: the handler broke a promise. The client gets the
     // RequestId; the details stay in the log.
-    logging::Error("unhandled exception", {{"request_id", outcome.request_id},
-                                           {"action", outcome.action},
+    logging::Error("unhandled exception", {{"request_id", call.outcome.request_id},
+                                           {"action", call.outcome.action},
                                            {"what", e.what()}});
-    result = Error::Internal(e.what());
+    return Error::Internal(e.what());
   }
-  if (result.ok()) {
-    response = RenderSuccess(outcome.action, outcome.request_id, std::move(result).value(),
+}
+
+http::Response Dispatcher::Finish(Call& call) {
+  const Outcome& outcome = call.outcome;
+  const http::Request& request = call.request;
+  http::Response response;
+  std::string code;
+  if (call.result.ok()) {
+    response = RenderSuccess(outcome.action, outcome.request_id, std::move(call.result).value(),
                              outcome.format);
   } else {
-    const Error& error = result.error();
+    const Error& error = call.result.error();
     if (!IsClientVisible(error.code())) {
       logging::Error("internal error", {{"request_id", outcome.request_id},
                                         {"action", outcome.action},
@@ -154,7 +211,7 @@ http::Response Dispatcher::Process(const http::Request& request) {
     code = std::string(Describe(shown.code()).code);
   }
 
-  auto latency = SteadyClock::now() - started;
+  auto latency = SteadyClock::now() - call.started;
   std::string action = outcome.action.empty() ? "-" : outcome.action;
   // Unknown actions are counted under one label so that a scan cannot grow
   // the metrics without bound.
@@ -173,7 +230,9 @@ http::Response Dispatcher::Process(const http::Request& request) {
   return response;
 }
 
-Result<Json> Dispatcher::Run(const http::Request& request, Outcome& outcome) {
+Status Dispatcher::AdmitOrError(Call& call) {
+  const http::Request& request = call.request;
+  Outcome& outcome = call.outcome;
   if (request.Path() != "/") {
     return Error(ErrorCode::kInvalidActionNotFound,
                  "Specified api is not found, please check your url and method.");
@@ -194,7 +253,8 @@ Result<Json> Dispatcher::Run(const http::Request& request, Outcome& outcome) {
       DISYNC_ASSIGN_OR_RETURN(body_list, ParseJsonBody(request.body));
     }
   }
-  DISYNC_ASSIGN_OR_RETURN(ParamMap params, MergeParams(query_list, body_list));
+  DISYNC_ASSIGN_OR_RETURN(call.params, MergeParams(query_list, body_list));
+  const ParamMap& params = call.params;
   DISYNC_ASSIGN_OR_RETURN(ParamMap query, MergeParams(query_list, {}));
   outcome.format = ParseFormat(Lookup(params, "Format").value_or(""));
 
@@ -215,7 +275,8 @@ Result<Json> Dispatcher::Run(const http::Request& request, Outcome& outcome) {
   }
 
   outcome.internal_code = route->spec.internal_code;
-  DISYNC_ASSIGN_OR_RETURN(Caller caller, Authenticate(request, params, query, outcome));
+  DISYNC_ASSIGN_OR_RETURN(call.caller, Authenticate(request, params, query, outcome));
+  const Caller& caller = call.caller;
   if (route->spec.auth == AuthLevel::kSuperuser && !caller.superuser) {
     return Error(ErrorCode::kForbiddenRam,
                  "User not authorized to operate on the specified resource, or this API "
@@ -230,14 +291,16 @@ Result<Json> Dispatcher::Run(const http::Request& request, Outcome& outcome) {
                  "The parameter \"" + name + "\" is missing: it is mandatory for " + action + ".");
   }
 
-  ApiRequest api_request(action, params, caller, outcome.request_id, route->spec.invalid_code,
-                         &route->spec, authorizer_);
+  const ApiRequest& api_request =
+      call.api_request.emplace(outcome.action, params, caller, outcome.request_id,
+                               route->spec.invalid_code, &route->spec, authorizer_);
   if (route->spec.auth == AuthLevel::kWorkspace && !route->spec.project_param.empty()) {
     DISYNC_ASSIGN_OR_RETURN(int64_t project,
                             api_request.RequireInt(route->spec.project_param, 1, INT64_MAX));
     DISYNC_RETURN_IF_ERROR(api_request.AuthorizeIn(ProjectId(project)));
   }
-  return route->handler(api_request);
+  call.route = route;
+  return OkStatus();
 }
 
 Result<Credential> Dispatcher::FindEnabledKey(std::string_view access_key_id) {

@@ -7,8 +7,11 @@
 //
 // Ownership: borrows everything it is given; the composition root keeps them
 // alive longer than the Dispatcher.
-// Threading: Handle() is called on I/O threads and only posts to the blocking
-// executor, where Process() runs (it reads the store). Thread-safe.
+// Threading: Handle() is called on I/O threads and only posts: the request
+// is admitted (parameters, signature, the store's keys and roles) and
+// answered on the blocking executor; a route that waits on a data source
+// (RouteSpec::waits) runs its handler on the data-source executor instead.
+// Thread-safe.
 #ifndef DISYNC_OPENAPI_DISPATCHER_H_
 #define DISYNC_OPENAPI_DISPATCHER_H_
 
@@ -51,19 +54,31 @@ struct DispatcherOptions {
 class Dispatcher final : public http::RequestHandler {
  public:
   // `authorizer` may be null only when no route uses AuthLevel::kWorkspace.
+  // `blocking` runs the requests; `data_source_calls` the handlers of the
+  // routes that connect to a data source.
   Dispatcher(const Router& router, CredentialSource& credentials, Authorizer* authorizer,
-             ReplayGuard& replay, Executor& blocking, Metrics& metrics,
+             ReplayGuard& replay, Executor& blocking, Executor& data_source_calls, Metrics& metrics,
              DispatcherOptions options = {});
 
   void Handle(http::Request request, http::Responder respond) override;
   http::Response TransportError(int status, std::string_view reason) override;
 
-  // The whole OpenAPI path, synchronously (on the blocking executor).
+  // The whole OpenAPI path, synchronously, every stage on the calling thread.
   http::Response Process(const http::Request& request);
 
  private:
   struct Outcome;
-  Result<Json> Run(const http::Request& request, Outcome& outcome);
+  struct Call;
+  // The stages of one request: Begin; Admit (false: the call holds the
+  // error); Execute, the handler; Finish renders, counts and logs the answer.
+  void Begin(Call& call);
+  bool Admit(Call& call);
+  void Execute(Call& call);
+  http::Response Finish(Call& call);
+  Status AdmitOrError(Call& call);
+  // Runs `stage`, turning an exception (a broken promise) into an internal error.
+  template <typename Stage>
+  auto Guarded(Call& call, Stage&& stage) -> decltype(stage());
   Result<Caller> Authenticate(const http::Request& request, const ParamMap& params,
                               const ParamMap& query, Outcome& outcome);
   Result<Credential> FindEnabledKey(std::string_view access_key_id);
@@ -73,6 +88,7 @@ class Dispatcher final : public http::RequestHandler {
   Authorizer* authorizer_;
   ReplayGuard& replay_;
   Executor& blocking_;
+  Executor& data_source_calls_;
   Metrics& metrics_;
   const DispatcherOptions options_;
 };

@@ -133,9 +133,17 @@ class ApiRequest {
 
 using Handler = std::function<Result<Json>(const ApiRequest&)>;
 
+// What a handler waits for besides the CPU and the store. kDataSource: it
+// connects to a data source, which can take that connection's whole connect
+// and read timeouts; the Dispatcher runs those handlers on a pool of their
+// own, so that a slow or unreachable source cannot hold the threads every
+// other request needs.
+enum class Waits { kStore, kDataSource };
+
 struct RouteSpec {
   std::string action = {};
   AuthLevel auth = AuthLevel::kSigned;
+  Waits waits = Waits::kStore;
   std::vector<std::string> required = {};  // parameters that must be present and non-empty
   // The error for a missing or malformed business parameter: the gateway's
   // MissingParameter/InvalidParameter, or Invalid.DI.Parameter for DI

@@ -204,9 +204,12 @@ int RunServer(const AppOptions& options) {
 
   iam::StoreCredentialSource credentials(*store);
   openapi::Metrics metrics;
+  // Declared first, destroyed last: requests on `blocking` post to it.
+  ThreadPool data_source_calls(options.data_source_threads);
   ThreadPool blocking(options.worker_threads);
   iam::RoleAuthorizer authorizer(*store);
-  openapi::Dispatcher dispatcher(router, credentials, &authorizer, replay, blocking, metrics);
+  openapi::Dispatcher dispatcher(router, credentials, &authorizer, replay, blocking,
+                                 data_source_calls, metrics);
 
   http::ServerOptions server_options;
   server_options.host = listen->first;
@@ -232,6 +235,7 @@ int RunServer(const AppOptions& options) {
 
   (*server)->Shutdown();  // no new requests; those in flight are answered
   blocking.Stop();
+  data_source_calls.Stop();
   workers.Stop();  // a process cut short here is requeued at the next start
   heartbeat.Stop();
   if (auto s = SaveReplayGuard(*store, replay, clock); !s.ok()) {

@@ -20,8 +20,9 @@ namespace disync::server {
 struct AppOptions {
   std::string listen = "127.0.0.1:8080";
   std::string data_dir = "./var";
-  int io_threads = 2;
-  int worker_threads = 4;
+  int io_threads = 1;
+  int worker_threads = 2;
+  int data_source_threads = 4;  // handlers that connect to a data source
   int generation_threads = 2;
   int discovery_connections = 2;  // per generation process
   size_t max_body_bytes = 8 * 1024 * 1024;

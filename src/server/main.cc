@@ -25,8 +25,15 @@ int main(int argc, char** argv) {
   using disync::server::AppOptions;
   AppOptions options;
   std::string log_format = "text";
+  // One I/O thread, and a worker per core for the requests (which read the
+  // store and use the CPU; calls to data sources have threads of their
+  // own): every request hops from the I/O thread to a worker and back, and
+  // more threads than cores only add wake-ups. bench/api_load on 2 cores,
+  // against 2 I/O threads and 4 workers: +4% req/s at 1 connection, +12% at
+  // 4, +5% at 16 and 64.
   unsigned hw = std::thread::hardware_concurrency();
-  options.io_threads = static_cast<int>(hw == 0 ? 2 : hw);
+  options.io_threads = 1;
+  options.worker_threads = static_cast<int>(hw == 0 ? 2 : hw);
 
   CLI::App app{"disyncd: a self-hosted DataWorks Data Integration OpenAPI server"};
   app.add_option("--listen", options.listen, "HOST:PORT to listen on (port 0 picks a free port)")
@@ -39,7 +46,13 @@ int main(int argc, char** argv) {
   app.add_option("--threads", options.io_threads, "HTTP I/O threads")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
-  app.add_option("--workers", options.worker_threads, "Threads for store and other blocking work")
+  app.add_option("--workers", options.worker_threads,
+                 "Threads that serve requests (they read and write the store)")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  app.add_option("--data-source-threads", options.data_source_threads,
+                 "Threads for the requests that connect to a data source (TestNetworkConnection, "
+                 "GetDataSourceMeta), apart from the workers")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   app.add_option("--generation-threads", options.generation_threads,

@@ -291,7 +291,7 @@ class PermissionsTest : public ::testing::Test {
     credentials_ = std::make_unique<iam::StoreCredentialSource>(*store_);
     authorizer_ = std::make_unique<iam::RoleAuthorizer>(*store_);
     dispatcher_ = std::make_unique<openapi::Dispatcher>(router_, *credentials_, authorizer_.get(),
-                                                        replay_, inline_, metrics_);
+                                                        replay_, inline_, inline_, metrics_);
 
     for (const std::string& role : kAllRoles) AddCaller(role, /*superuser=*/false);
     AddCaller(kNonMember, /*superuser=*/false);
@@ -748,6 +748,16 @@ TEST_F(PermissionsTest, DevelopIsRefusedTaskWritesWhereDevelopmentIsDisabled) {
                  {{"ProjectId", second_id}, {"UserId", "spare"}, {"RoleCode", kDev}})
                 .answer,
             (Answer{400, "Invalid.Param"}));
+}
+
+// The handlers that connect to a data source run on a pool of their own
+// (openapi::Waits); every other route only uses the store.
+TEST_F(PermissionsTest, OnlyTheRoutesThatConnectToADataSourceWaitOnOne) {
+  std::vector<std::string> waiting;
+  for (const std::string& action : router_.Actions()) {
+    if (router_.Find(action)->spec.waits == openapi::Waits::kDataSource) waiting.push_back(action);
+  }
+  EXPECT_EQ(waiting, (std::vector<std::string>{"GetDataSourceMeta", "TestNetworkConnection"}));
 }
 
 }  // namespace

@@ -7,7 +7,10 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <chrono>
+#include <functional>
 #include <stdexcept>
+#include <vector>
 
 #include "fakes/fake_clock.h"
 #include "support/signing.h"
@@ -69,7 +72,7 @@ class DispatcherTest : public ::testing::Test {
       throw std::runtime_error("boom at /secret/path");
     });
     dispatcher_ =
-        std::make_unique<Dispatcher>(router_, creds_, nullptr, replay_, inline_, metrics_);
+        std::make_unique<Dispatcher>(router_, creds_, nullptr, replay_, inline_, inline_, metrics_);
   }
 
   SignOptions Opts(std::string action = "ListProjects") {
@@ -335,6 +338,62 @@ TEST_F(DispatcherTest, TransportErrorsAreJsonWithTheirStatus) {
   auto body = nlohmann::json::parse(r.body);
   EXPECT_EQ(body["Code"], "InvalidParameter");
   EXPECT_FALSE(body["RequestId"].get<std::string>().empty());
+}
+
+// An executor that keeps what is posted until the test runs it.
+class HeldExecutor final : public Executor {
+ public:
+  void Post(std::function<void()> task) override { tasks_.push_back(std::move(task)); }
+  size_t held() const { return tasks_.size(); }
+  void RunAll() {
+    std::vector<std::function<void()>> tasks = std::move(tasks_);
+    tasks_.clear();
+    for (auto& task : tasks) task();
+  }
+
+ private:
+  std::vector<std::function<void()>> tasks_;
+};
+
+// A route that connects to a data source is admitted on the request threads
+// and handled on the data-source executor; every other request is answered
+// while such a call is still waiting.
+TEST_F(DispatcherTest, DataSourceCallsRunApartFromTheOtherRequests) {
+  router_.Register({.action = "PingSource", .waits = Waits::kDataSource},
+                   [](const ApiRequest& r) -> Result<Json> {
+                     return Json{{"Caller", r.caller().user_id}};
+                   });
+  HeldExecutor requests;
+  HeldExecutor data_source_calls;
+  Dispatcher dispatcher(router_, creds_, nullptr, replay_, requests, data_source_calls, metrics_);
+  std::vector<http::Response> answers;
+  auto keep = [&](http::Response r) { answers.push_back(std::move(r)); };
+
+  dispatcher.Handle(testing::SignV1Request(kKey, {}, Opts("PingSource")), keep);
+  EXPECT_EQ(requests.held(), 1u);
+  requests.RunAll();  // admitted: signature and parameters checked, handler not run
+  EXPECT_TRUE(answers.empty());
+  EXPECT_EQ(data_source_calls.held(), 1u);
+
+  dispatcher.Handle(testing::SignV1Request(kKey, {}, Opts()), keep);
+  requests.RunAll();
+  ASSERT_EQ(answers.size(), 1u);  // answered while the data-source call waits
+  EXPECT_EQ(answers[0].status, 200);
+  EXPECT_EQ(data_source_calls.held(), 1u);
+
+  data_source_calls.RunAll();
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_EQ(answers[1].status, 200);
+  EXPECT_EQ(nlohmann::json::parse(answers[1].body)["Caller"], "u1") << answers[1].body;
+
+  // A request refused at admission never reaches the data-source executor.
+  SignOptions bad = Opts("PingSource");
+  bad.timestamp = clock_.Now() - std::chrono::hours(1);
+  dispatcher.Handle(testing::SignV1Request(kKey, {}, bad), keep);
+  requests.RunAll();
+  ASSERT_EQ(answers.size(), 3u);
+  EXPECT_EQ(answers[2].status, 400) << answers[2].body;
+  EXPECT_EQ(data_source_calls.held(), 0u);
 }
 
 }  // namespace
