@@ -55,7 +55,7 @@ int Main(int argc, char** argv) {
   std::vector<double> disyncd_start_ms, disyncd_rss_mb, disyncd_stop_ms, nginx_start_ms,
       nginx_rss_mb;
   for (int i = 0; i < runs; ++i) {
-    auto disyncd = DisyncdProcess::Start({disyncd_binary, {"--threads", "2"}, {}});
+    auto disyncd = DisyncdProcess::Start({disyncd_binary, {}, {}});
     if (!disyncd.ok()) return fail(disyncd.error());
     disyncd_start_ms.push_back(Ms((*disyncd)->startup_time()));
     cli::ClientOptions options;
@@ -92,7 +92,7 @@ int Main(int argc, char** argv) {
   const double rss = Median(disyncd_rss_mb), nginx_rss = Median(nginx_rss_mb);
   report.Add({"footprint", "idle RSS after one request", fmt::format("{:.1f} MB", rss),
               fmt::format("nginx {:.1f} MB (master + 1 worker)", nginx_rss),
-              fmt::format("{:.2f}", rss / nginx_rss), "disyncd with 2 I/O threads"});
+              fmt::format("{:.2f}", rss / nginx_rss), "disyncd with its default threads"});
   report.Print(std::cout);
   curl_global_cleanup();
   return 0;
