@@ -18,15 +18,14 @@ Error Denied(ErrorCode denied) {
 
 }  // namespace
 
-bool RolesGrant(const std::vector<std::string>& roles, openapi::Capability capability,
-                const store::Project& project) {
-  for (const auto& code : roles) {
+bool RolesGrant(const store::WorkspaceAccess& access, openapi::Capability capability) {
+  for (const auto& code : access.roles) {
     const BuiltInRole* role = FindRole(code);
     if (role == nullptr) continue;
-    if (role->off_when_development_disabled && project.disable_development) continue;
+    if (role->off_when_development_disabled && access.disable_development) continue;
     for (const auto& grant : role->grants) {
       if (grant.capability != capability) continue;
-      if (grant.condition == GrantCondition::kBasicModeOnly && project.mode != kBasicMode) continue;
+      if (grant.condition == GrantCondition::kBasicModeOnly && access.mode != kBasicMode) continue;
       return true;
     }
   }
@@ -35,24 +34,22 @@ bool RolesGrant(const std::vector<std::string>& roles, openapi::Capability capab
 
 Status RoleAuthorizer::Authorize(const openapi::Caller& caller, openapi::Capability capability,
                                  ProjectId project_id, ErrorCode denied) {
-  auto project = store_.GetProject(project_id);
-  if (!project.ok()) {
-    if (project.error().code() != ErrorCode::kNotFound) return std::move(project).error();
+  auto access = store_.GetWorkspaceAccess(project_id, caller.user_id);
+  if (!access.ok()) {
+    if (access.error().code() != ErrorCode::kNotFound) return std::move(access).error();
     if (caller.superuser) {
       return Error(ErrorCode::kProjectNotExists, "The project does not exist.");
     }
     return Denied(denied);
   }
-  if (project->status == kStatusDeleted) {
+  if (access->status == kStatusDeleted) {
     return caller.superuser ? Error(ErrorCode::kProjectNotExists, "The project does not exist.")
                             : Denied(denied);
   }
   if (caller.superuser) return OkStatus();
-  DISYNC_ASSIGN_OR_RETURN(std::vector<std::string> roles,
-                          store_.GetMemberRoles(project_id, caller.user_id));
-  if (!RolesGrant(roles, capability, *project)) return Denied(denied);
+  if (!RolesGrant(*access, capability)) return Denied(denied);
   // A workspace that is not AVAILABLE may be read but not changed.
-  if (project->status != kStatusAvailable && capability != openapi::Capability::kWorkspaceRead) {
+  if (access->status != kStatusAvailable && capability != openapi::Capability::kWorkspaceRead) {
     return Denied(denied);
   }
   return OkStatus();

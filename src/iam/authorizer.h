@@ -21,9 +21,9 @@ class RoleAuthorizer final : public openapi::Authorizer {
   store::MetadataStore& store_;
 };
 
-// Whether `roles` grant `capability` in a workspace of that mode.
-bool RolesGrant(const std::vector<std::string>& roles, openapi::Capability capability,
-                const store::Project& project);
+// Whether the roles in `access` grant `capability` in a workspace of that
+// mode and development switch.
+bool RolesGrant(const store::WorkspaceAccess& access, openapi::Capability capability);
 
 }  // namespace disync::iam
 

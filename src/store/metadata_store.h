@@ -51,6 +51,11 @@ class MetadataStore {
                                                           const std::string& user_id) = 0;
   // kNotFound for a non-member.
   virtual Result<Member> GetMember(ProjectId project, const std::string& user_id) = 0;
+  // The workspace's mode, status and development switch and the user's
+  // roles there, in one read (every authorised request asks); kNotFound
+  // when the workspace does not exist.
+  virtual Result<WorkspaceAccess> GetWorkspaceAccess(ProjectId project,
+                                                     const std::string& user_id) = 0;
   virtual Result<MemberPage> ListMembers(ProjectId project, int32_t page_number,
                                          int32_t page_size) = 0;
   // Workspaces in which the user is a member, by id.

@@ -84,6 +84,15 @@ struct AccessKey {
   TimePoint created;
 };
 
+// What deciding a user's access to a workspace reads: the workspace's
+// state and the user's roles there.
+struct WorkspaceAccess {
+  int32_t mode = 2;    // as Project::mode
+  int32_t status = 0;  // as Project::status
+  bool disable_development = false;
+  std::vector<std::string> roles;  // sorted; empty for a non-member
+};
+
 // A member of a workspace and the role codes it holds (possibly none).
 struct Member {
   std::string user_id;

@@ -724,6 +724,28 @@ Result<Member> SqliteStore::GetMember(ProjectId project, const std::string& user
   return m;
 }
 
+Result<WorkspaceAccess> SqliteStore::GetWorkspaceAccess(ProjectId project,
+                                                        const std::string& user_id) {
+  DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
+  StatementCache& on = reader.statements();
+  // Only the columns access depends on: the whole workspace row would parse
+  // its tags (JSON) on every authorised request.
+  WorkspaceAccess access;
+  {
+    DISYNC_ASSIGN_OR_RETURN(
+        Statement stmt,
+        on.Prepare("SELECT mode, status, disable_development FROM projects WHERE id = ?"));
+    stmt.BindInt(1, project.value());
+    DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return Error::NotFound("workspace " + std::to_string(project.value()) + " not found");
+    access.mode = static_cast<int32_t>(stmt.ColumnInt(0));
+    access.status = static_cast<int32_t>(stmt.ColumnInt(1));
+    access.disable_development = stmt.ColumnInt(2) != 0;
+  }
+  DISYNC_ASSIGN_OR_RETURN(access.roles, MemberRolesLocked(on, project, user_id));
+  return access;
+}
+
 Result<MemberPage> SqliteStore::ListMembers(ProjectId project, int32_t page_number,
                                             int32_t page_size) {
   if (page_number < 1 || page_size < 1) return Error::InvalidArgument("page_number and page_size must be at least 1");

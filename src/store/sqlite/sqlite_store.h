@@ -68,6 +68,8 @@ class SqliteStore final : public MetadataStore {
   Result<std::vector<std::string>> GetMemberRoles(ProjectId project,
                                                   const std::string& user_id) override;
   Result<Member> GetMember(ProjectId project, const std::string& user_id) override;
+  Result<WorkspaceAccess> GetWorkspaceAccess(ProjectId project,
+                                             const std::string& user_id) override;
   Result<MemberPage> ListMembers(ProjectId project, int32_t page_number,
                                  int32_t page_size) override;
   Result<std::vector<ProjectId>> ListMemberProjects(const std::string& user_id) override;

@@ -616,18 +616,23 @@ const std::vector<CapabilityRow> kCapabilityMatrix = {
     {Capability::kMemberManage, {kOwner, kAdmin}, {}},
 };
 
-store::Project ProjectOfMode(int32_t mode, bool disable_development) {
-  store::Project p;
-  p.id = ProjectId(1);
-  p.mode = mode;
-  p.disable_development = disable_development;
-  return p;
+store::WorkspaceAccess ProjectOfMode(int32_t mode, bool disable_development) {
+  store::WorkspaceAccess access;
+  access.mode = mode;
+  access.disable_development = disable_development;
+  return access;
+}
+
+// `workspace` with the caller holding `roles` there.
+store::WorkspaceAccess WithRoles(store::WorkspaceAccess workspace, std::vector<std::string> roles) {
+  workspace.roles = std::move(roles);
+  return workspace;
 }
 
 TEST(RolesGrantTest, EachRoleGrantsExactlyItsCapabilitiesInEachMode) {
   struct Workspace {
     std::string name;
-    store::Project project;
+    store::WorkspaceAccess project;
   };
   const std::vector<Workspace> workspaces = {
       {"basic", ProjectOfMode(2, false)},
@@ -643,7 +648,7 @@ TEST(RolesGrantTest, EachRoleGrantsExactlyItsCapabilitiesInEachMode) {
             row.roles.contains(role) || (row.basic_mode_only.contains(role) && w.project.mode == 2);
         // Where development is disabled, the Develop role grants nothing.
         if (role == kDev && w.project.disable_development) expected = false;
-        EXPECT_EQ(iam::RolesGrant({role}, row.capability, w.project), expected);
+        EXPECT_EQ(iam::RolesGrant(WithRoles(w.project, {role}), row.capability), expected);
       }
     }
   }
@@ -656,23 +661,23 @@ TEST(RolesGrantTest, DevelopMayDeployOnlyInABasicModeWorkspace) {
   };
   for (const Case& c : {Case{2, true}, Case{3, false}}) {
     SCOPED_TRACE(c.mode);
-    EXPECT_EQ(iam::RolesGrant({kDev}, Capability::kDiDeploy, ProjectOfMode(c.mode, false)),
+    EXPECT_EQ(iam::RolesGrant(WithRoles(ProjectOfMode(c.mode, false), {kDev}), Capability::kDiDeploy),
               c.expected);
     // O&M deploys in both modes; the Deploy role in neither.
-    EXPECT_TRUE(iam::RolesGrant({kPe}, Capability::kDiDeploy, ProjectOfMode(c.mode, false)));
-    EXPECT_FALSE(iam::RolesGrant({kDeploy}, Capability::kDiDeploy, ProjectOfMode(c.mode, false)));
+    EXPECT_TRUE(iam::RolesGrant(WithRoles(ProjectOfMode(c.mode, false), {kPe}), Capability::kDiDeploy));
+    EXPECT_FALSE(iam::RolesGrant(WithRoles(ProjectOfMode(c.mode, false), {kDeploy}), Capability::kDiDeploy));
   }
 }
 
 TEST(RolesGrantTest, PermissionIsTheUnionOfTheRolesAndUnknownCodesGrantNothing) {
-  const store::Project basic = ProjectOfMode(2, false);
-  EXPECT_TRUE(iam::RolesGrant({kGuest, kPe}, Capability::kDataSourceWrite, basic));
-  EXPECT_TRUE(iam::RolesGrant({kPe, kDev}, Capability::kDiTaskWrite, basic));
-  EXPECT_FALSE(iam::RolesGrant({kGuest, kDeploy}, Capability::kDataSourceWrite, basic));
-  EXPECT_FALSE(iam::RolesGrant({}, Capability::kWorkspaceRead, basic));
-  EXPECT_FALSE(iam::RolesGrant({"role_project_custom"}, Capability::kWorkspaceRead, basic));
+  const store::WorkspaceAccess basic = ProjectOfMode(2, false);
+  EXPECT_TRUE(iam::RolesGrant(WithRoles(basic, {kGuest, kPe}), Capability::kDataSourceWrite));
+  EXPECT_TRUE(iam::RolesGrant(WithRoles(basic, {kPe, kDev}), Capability::kDiTaskWrite));
+  EXPECT_FALSE(iam::RolesGrant(WithRoles(basic, {kGuest, kDeploy}), Capability::kDataSourceWrite));
+  EXPECT_FALSE(iam::RolesGrant(WithRoles(basic, {}), Capability::kWorkspaceRead));
+  EXPECT_FALSE(iam::RolesGrant(WithRoles(basic, {"role_project_custom"}), Capability::kWorkspaceRead));
   // Where development is disabled, another role still counts.
-  EXPECT_TRUE(iam::RolesGrant({kDev, kGuest}, Capability::kWorkspaceRead, ProjectOfMode(2, true)));
+  EXPECT_TRUE(iam::RolesGrant(WithRoles(ProjectOfMode(2, true), {kDev, kGuest}), Capability::kWorkspaceRead));
 }
 
 // A second workspace with DisableDevelopment=true, read back from the store:
@@ -692,13 +697,15 @@ TEST_F(PermissionsTest, DevelopIsRefusedTaskWritesWhereDevelopmentIsDisabled) {
   ASSERT_TRUE(store_->AddMemberRole(no_dev, admin.user_id, kAdmin).ok());
   ASSERT_TRUE(AddScriptDataSources(no_dev));
 
-  auto first = store_->GetProject(project_);
-  auto second = store_->GetProject(no_dev);
-  ASSERT_TRUE(first.ok() && second.ok());
+  auto first = store_->GetWorkspaceAccess(project_, dev.user_id);
+  auto second = store_->GetWorkspaceAccess(no_dev, dev.user_id);
+  auto second_admin = store_->GetWorkspaceAccess(no_dev, admin.user_id);
+  ASSERT_TRUE(first.ok() && second.ok() && second_admin.ok());
   ASSERT_TRUE(second->disable_development);
-  EXPECT_TRUE(iam::RolesGrant({kDev}, Capability::kDiTaskWrite, *first));
-  EXPECT_FALSE(iam::RolesGrant({kDev}, Capability::kDiTaskWrite, *second));
-  EXPECT_TRUE(iam::RolesGrant({kAdmin}, Capability::kDiTaskWrite, *second));
+  EXPECT_EQ(second->roles, std::vector<std::string>{kDev});
+  EXPECT_TRUE(iam::RolesGrant(*first, Capability::kDiTaskWrite));
+  EXPECT_FALSE(iam::RolesGrant(*second, Capability::kDiTaskWrite));
+  EXPECT_TRUE(iam::RolesGrant(*second_admin, Capability::kDiTaskWrite));
 
   // The same through the authorizer, with the roles the store holds.
   auto as = [](const Caller& c) { return openapi::Caller{c.key.id, c.user_id, c.superuser}; };

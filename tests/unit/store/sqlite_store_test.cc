@@ -497,6 +497,38 @@ TEST_F(SqliteStoreTest, MemberRolesAreGrantedOnceAndListedSorted) {
             ErrorCode::kNotFound);
 }
 
+// What the authorizer reads: the workspace's mode, status and development
+// switch with the user's sorted roles; a non-member has none; an unknown
+// workspace is kNotFound.
+TEST_F(SqliteStoreTest, WorkspaceAccessIsTheWorkspaceStateAndTheUsersRoles) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  NewProject p;
+  p.identifier = "ws_access";
+  p.mode = 3;
+  p.disable_development = true;
+  auto project = store->CreateProject(p);
+  ASSERT_TRUE(project.ok()) << project.error().message();
+  ASSERT_TRUE(store->PutUser({"u-1", "alice", false, kT0}).ok());
+  ASSERT_TRUE(store->AddMemberRole(project->id, "u-1", "role_project_guest").ok());
+  ASSERT_TRUE(store->AddMemberRole(project->id, "u-1", "role_project_dev").ok());
+
+  auto access = store->GetWorkspaceAccess(project->id, "u-1");
+  ASSERT_TRUE(access.ok()) << access.error().message();
+  EXPECT_EQ(access->mode, 3);
+  EXPECT_EQ(access->status, project->status);
+  EXPECT_TRUE(access->disable_development);
+  EXPECT_EQ(access->roles, (std::vector<std::string>{"role_project_dev", "role_project_guest"}));
+
+  auto stranger = store->GetWorkspaceAccess(project->id, "u-2");
+  ASSERT_TRUE(stranger.ok());
+  EXPECT_TRUE(stranger->roles.empty());
+  EXPECT_EQ(stranger->mode, 3);
+
+  EXPECT_EQ(store->GetWorkspaceAccess(ProjectId(99999), "u-1").error().code(),
+            ErrorCode::kNotFound);
+}
+
 TEST_F(SqliteStoreTest, AccessKeyLifecycle) {
   auto store = OpenOrDie();
   ASSERT_NE(store, nullptr);
