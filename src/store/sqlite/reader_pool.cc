@@ -38,14 +38,8 @@ Result<ReaderPool::Lease> ReaderPool::Acquire() {
   }
   // Opened outside the lock: another reader need not wait for the file.
   // NOMUTEX: a lease is used by one thread at a time.
-  sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    Error error = SqliteError(db, rc, "open a reader of " + path_);
-    sqlite3_close_v2(db);
-    return error;
-  }
-  sqlite3_extended_result_codes(db, 1);
+  DISYNC_ASSIGN_OR_RETURN(auto db, OpenConnection(path_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                                                  "open a reader of"));
   sqlite3_busy_timeout(db, busy_timeout_ms_);
   auto reader = std::make_unique<Reader>(db);
   {

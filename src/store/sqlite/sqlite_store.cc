@@ -22,6 +22,7 @@ namespace disync::store {
 
 using sqlite_internal::Exec;
 using sqlite_internal::InTransaction;
+using sqlite_internal::OpenConnection;
 using sqlite_internal::ReaderPool;
 using sqlite_internal::SqliteError;
 using sqlite_internal::Statement;
@@ -119,19 +120,12 @@ Error NewerSchema(int found, int known) {
 
 }  // namespace
 
-Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
-                                                        const Clock& clock,
-                                                        const Sealer& sealer) {
-  sqlite3* db = nullptr;
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, const Clock& clock,
+                                                       const Sealer& sealer) {
   // NOMUTEX: mu_ already serialises every use of the connection.
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
-  if (rc != SQLITE_OK) {
-    Error error = SqliteError(db, rc, "open " + path);
-    sqlite3_close_v2(db);  // a no-op on nullptr
-    return error;
-  }
+  DISYNC_ASSIGN_OR_RETURN(
+      auto db, OpenConnection(
+                   path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, "open"));
   // From here on the destructor closes the handle on every early return.
   std::unique_ptr<SqliteStore> store(new SqliteStore(db, clock, sealer));
   {

@@ -41,6 +41,21 @@ inline Error SqliteError(sqlite3* db, int rc, std::string_view what) {
   return Error::Internal(std::move(message));
 }
 
+// Opens a connection to `path` with sqlite3_open_v2 `flags` and extended
+// result codes on; `what` names the connection in the error. The caller owns
+// the handle and closes it with sqlite3_close_v2.
+inline Result<sqlite3*> OpenConnection(const std::string& path, int flags, std::string_view what) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    Error error = SqliteError(db, rc, std::string(what) + " " + path);
+    sqlite3_close_v2(db);  // a no-op on nullptr
+    return error;
+  }
+  sqlite3_extended_result_codes(db, 1);
+  return db;
+}
+
 // Runs constant SQL (PRAGMAs, transaction control, compiled-in migrations).
 // Never used with user values: those go through Statement's bind calls.
 inline Status Exec(sqlite3* db, const char* sql, std::string_view what) {

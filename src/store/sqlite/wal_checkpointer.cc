@@ -17,13 +17,8 @@ constexpr int kBackgroundNice = 10;
 Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::Start(const std::string& path,
                                                                 sqlite3* writer,
                                                                 int threshold_pages) {
-  sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    Error error = SqliteError(db, rc, "open the checkpoint connection to " + path);
-    sqlite3_close_v2(db);
-    return error;
-  }
+  DISYNC_ASSIGN_OR_RETURN(auto db, OpenConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                                                  "open the checkpoint connection to"));
   // The checkpoint fsyncs the WAL before it copies and the database after,
   // as the writer's synchronous=FULL does.
   Status configured = Exec(db, "PRAGMA synchronous=FULL", "synchronous=FULL");
@@ -31,7 +26,6 @@ Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::Start(const std::strin
     sqlite3_close_v2(db);
     return configured.error();
   }
-  sqlite3_extended_result_codes(db, 1);
   return std::unique_ptr<WalCheckpointer>(new WalCheckpointer(db, writer, threshold_pages));
 }
 
