@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -30,10 +31,11 @@ int main(int argc, char** argv) {
   // own): every request hops from the I/O thread to a worker and back, and
   // more threads than cores only add wake-ups. bench/api_load on 2 cores,
   // against 2 I/O threads and 4 workers: +4% req/s at 1 connection, +12% at
-  // 4, +5% at 16 and 64.
-  unsigned hw = std::thread::hardware_concurrency();
+  // 4, +5% at 16 and 64. At least two workers, so that one long answer (a
+  // large TaskContent) does not hold every other request.
+  const unsigned hw = std::thread::hardware_concurrency();
   options.io_threads = 1;
-  options.worker_threads = static_cast<int>(hw == 0 ? 2 : hw);
+  options.worker_threads = static_cast<int>(std::max(2u, hw));
 
   CLI::App app{"disyncd: a self-hosted DataWorks Data Integration OpenAPI server"};
   app.add_option("--listen", options.listen, "HOST:PORT to listen on (port 0 picks a free port)")
