@@ -89,8 +89,7 @@ Result<std::string> ReadTaskContent(sqlite3* db, ProcessId id) {
 
 }  // namespace
 
-Result<Process> SqliteStore::GetProcessLocked(StatementCache& on, ProcessId id,
-                                              ProcessDetail detail) {
+Result<Process> SqliteStore::GetProcessOn(StatementCache& on, ProcessId id, ProcessDetail detail) {
   // Built once: the statement cache finds them without a new text per call.
   static const std::string kSelectFull =
       "SELECT " + std::string(kProcessColumns) + " FROM processes WHERE id = ?";
@@ -127,7 +126,7 @@ Result<EnqueueOutcome> SqliteStore::EnqueueProcess(const NewProcess& process,
         }
         DISYNC_ASSIGN_OR_RETURN(
             Process first,
-            GetProcessLocked(*statements_, ProcessId(seen.ColumnInt(1)), ProcessDetail::kStatus));
+            GetProcessOn(*statements_, ProcessId(seen.ColumnInt(1)), ProcessDetail::kStatus));
         return EnqueueOutcome{std::move(first), /*replayed=*/true};
       }
     }
@@ -162,7 +161,7 @@ Result<EnqueueOutcome> SqliteStore::EnqueueProcess(const NewProcess& process,
       DISYNC_RETURN_IF_ERROR(remember.Run());
     }
     DISYNC_ASSIGN_OR_RETURN(Process created,
-                            GetProcessLocked(*statements_, id, ProcessDetail::kStatus));
+                            GetProcessOn(*statements_, id, ProcessDetail::kStatus));
     return EnqueueOutcome{std::move(created), /*replayed=*/false};
   });
 }
@@ -185,7 +184,7 @@ Result<std::optional<std::pair<std::string, int64_t>>> SqliteStore::FindClientTo
 Result<Process> SqliteStore::GetProcess(ProcessId id, ProcessDetail detail) {
   DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
   StatementCache& on = reader.statements();
-  return GetProcessLocked(on, id, detail);
+  return GetProcessOn(on, id, detail);
 }
 
 Result<std::optional<Process>> SqliteStore::ClaimProcess(const std::string& owner, TimePoint now,
@@ -212,7 +211,7 @@ Result<std::optional<Process>> SqliteStore::ClaimProcess(const std::string& owne
         .BindInt(3, ToUnixMillis(now))
         .BindInt(4, id.value());
     DISYNC_RETURN_IF_ERROR(claim.Run());
-    DISYNC_ASSIGN_OR_RETURN(Process p, GetProcessLocked(*statements_, id, ProcessDetail::kFull));
+    DISYNC_ASSIGN_OR_RETURN(Process p, GetProcessOn(*statements_, id, ProcessDetail::kFull));
     return std::optional<Process>(std::move(p));
   });
 }

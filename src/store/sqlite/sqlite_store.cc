@@ -159,7 +159,6 @@ SqliteStore::~SqliteStore() {
 }
 
 Status SqliteStore::ConfigureLocked() {
-  sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, kBusyTimeoutMs);
   {
     DISYNC_ASSIGN_OR_RETURN(Statement stmt, statements_->Prepare("PRAGMA journal_mode=WAL"));
@@ -351,17 +350,17 @@ Result<Project> SqliteStore::CreateProjectLocked(const NewProject& project) {
       return Error::AlreadyExists("workspace identifier \"" + project.identifier +
                                   "\" already exists");
     }
-    return GetProjectLocked(*statements_, ProjectId(id));
+    return GetProjectOn(*statements_, ProjectId(id));
   });
 }
 
 Result<Project> SqliteStore::GetProject(ProjectId id) {
   DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
   StatementCache& on = reader.statements();
-  return GetProjectLocked(on, id);
+  return GetProjectOn(on, id);
 }
 
-Result<Project> SqliteStore::GetProjectLocked(StatementCache& on, ProjectId id) {
+Result<Project> SqliteStore::GetProjectOn(StatementCache& on, ProjectId id) {
   // Built once: every request that names a workspace reads it.
   static const std::string kSelect =
       "SELECT " + std::string(kProjectColumns) + " FROM projects WHERE id = ?";
@@ -386,11 +385,11 @@ Result<Project> SqliteStore::GetProjectByIdentifier(const std::string& identifie
 Result<ProjectPage> SqliteStore::ListProjects(const ListProjectsQuery& query) {
   DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
   StatementCache& on = reader.statements();
-  return ListProjectsLocked(on, query);
+  return ListProjectsOn(on, query);
 }
 
-Result<ProjectPage> SqliteStore::ListProjectsLocked(StatementCache& on,
-                                                    const ListProjectsQuery& query) {
+Result<ProjectPage> SqliteStore::ListProjectsOn(StatementCache& on,
+                                                const ListProjectsQuery& query) {
   if (query.page_number < 1 || query.page_size < 1) {
     return Error::InvalidArgument("page_number and page_size must be at least 1");
   }
@@ -684,12 +683,11 @@ Result<std::vector<std::string>> SqliteStore::GetMemberRoles(ProjectId project,
                                                              const std::string& user_id) {
   DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
   StatementCache& on = reader.statements();
-  return MemberRolesLocked(on, project, user_id);
+  return MemberRolesOn(on, project, user_id);
 }
 
-Result<std::vector<std::string>> SqliteStore::MemberRolesLocked(StatementCache& on,
-                                                                ProjectId project,
-                                                                const std::string& user_id) {
+Result<std::vector<std::string>> SqliteStore::MemberRolesOn(StatementCache& on, ProjectId project,
+                                                            const std::string& user_id) {
   DISYNC_ASSIGN_OR_RETURN(
       Statement stmt, on.Prepare("SELECT role_code FROM project_members WHERE project_id = ? AND "
                                  "user_id = ? ORDER BY role_code"));
@@ -714,7 +712,7 @@ Result<Member> SqliteStore::GetMember(ProjectId project, const std::string& user
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return Error::NotFound("user " + user_id + " is not a member");
   Member m{stmt.ColumnText(0), stmt.ColumnText(1), {}, FromUnixMillis(stmt.ColumnInt(2))};
-  DISYNC_ASSIGN_OR_RETURN(m.roles, MemberRolesLocked(on, project, user_id));
+  DISYNC_ASSIGN_OR_RETURN(m.roles, MemberRolesOn(on, project, user_id));
   return m;
 }
 
@@ -736,7 +734,7 @@ Result<WorkspaceAccess> SqliteStore::GetWorkspaceAccess(ProjectId project,
     access.status = static_cast<int32_t>(stmt.ColumnInt(1));
     access.disable_development = stmt.ColumnInt(2) != 0;
   }
-  DISYNC_ASSIGN_OR_RETURN(access.roles, MemberRolesLocked(on, project, user_id));
+  DISYNC_ASSIGN_OR_RETURN(access.roles, MemberRolesOn(on, project, user_id));
   return access;
 }
 
@@ -767,7 +765,7 @@ Result<MemberPage> SqliteStore::ListMembers(ProjectId project, int32_t page_numb
           {stmt.ColumnText(0), stmt.ColumnText(1), {}, FromUnixMillis(stmt.ColumnInt(2))});
     }
     for (auto& m : page.members) {
-      DISYNC_ASSIGN_OR_RETURN(m.roles, MemberRolesLocked(on, project, m.user_id));
+      DISYNC_ASSIGN_OR_RETURN(m.roles, MemberRolesOn(on, project, m.user_id));
     }
     return page;
   });
@@ -884,7 +882,7 @@ Result<DataSource> SqliteStore::OpenDataSource(DataSource ds) const {
   return ds;
 }
 
-Result<DataSource> SqliteStore::GetDataSourceLocked(StatementCache& on, DataSourceId id) {
+Result<DataSource> SqliteStore::GetDataSourceOn(StatementCache& on, DataSourceId id) {
   DISYNC_ASSIGN_OR_RETURN(Statement stmt, on.Prepare("SELECT " + std::string(kDataSourceColumns) +
                                                      " FROM data_sources WHERE id = ?"));
   stmt.BindInt(1, id.value());
@@ -919,14 +917,14 @@ Result<DataSource> SqliteStore::CreateDataSource(const DataSource& data_source) 
       return Error::AlreadyExists("data source " + data_source.name + " exists");
     }
     DISYNC_RETURN_IF_ERROR(inserted);
-    return GetDataSourceLocked(*statements_, DataSourceId(sqlite3_last_insert_rowid(db_)));
+    return GetDataSourceOn(*statements_, DataSourceId(sqlite3_last_insert_rowid(db_)));
   });
 }
 
 Result<DataSource> SqliteStore::GetDataSource(DataSourceId id) {
   DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
   StatementCache& on = reader.statements();
-  return GetDataSourceLocked(on, id);
+  return GetDataSourceOn(on, id);
 }
 
 Result<DataSource> SqliteStore::GetDataSourceByName(ProjectId project, int32_t env_type,
@@ -1010,7 +1008,7 @@ Result<DataSource> SqliteStore::UpdateDataSource(const DataSource& data_source) 
       return Error::NotFound("data source " + std::to_string(data_source.id.value()) +
                              " not found");
     }
-    return GetDataSourceLocked(*statements_, data_source.id);
+    return GetDataSourceOn(*statements_, data_source.id);
   });
 }
 

@@ -130,21 +130,21 @@ class SqliteStore final : public MetadataStore {
   Status ConfigureLocked();  // the PRAGMAs of the durability/locking contract
   Status MigrateLocked();    // applies pending kMigrations, sets schema_version_
   Result<Project> CreateProjectLocked(const NewProject& project);
-  // The helpers that take `on` read through that connection: the writer's
+  // The ...On helpers read through the connection `on`: the writer's
   // (*statements_, under mu_) inside a write, a reader's otherwise.
-  Result<Project> GetProjectLocked(sqlite_internal::StatementCache& on, ProjectId id);
-  Result<ProjectPage> ListProjectsLocked(sqlite_internal::StatementCache& on,
-                                         const ListProjectsQuery& query);
+  Result<Project> GetProjectOn(sqlite_internal::StatementCache& on, ProjectId id);
+  Result<ProjectPage> ListProjectsOn(sqlite_internal::StatementCache& on,
+                                     const ListProjectsQuery& query);
   // Seals every access_keys.secret still in plaintext, in one transaction,
   // then scrubs the stale plaintext copies from the file and the WAL.
   Status ResealLocked();
   // kNotFound naming whichever of the two is unknown.
   Status RequireProjectAndUserLocked(ProjectId project, const std::string& user_id);
-  Result<std::vector<std::string>> MemberRolesLocked(sqlite_internal::StatementCache& on,
-                                                     ProjectId project, const std::string& user_id);
-  Result<DataSource> GetDataSourceLocked(sqlite_internal::StatementCache& on, DataSourceId id);
-  Result<Process> GetProcessLocked(sqlite_internal::StatementCache& on, ProcessId id,
-                                   ProcessDetail detail);
+  Result<std::vector<std::string>> MemberRolesOn(sqlite_internal::StatementCache& on,
+                                                 ProjectId project, const std::string& user_id);
+  Result<DataSource> GetDataSourceOn(sqlite_internal::StatementCache& on, DataSourceId id);
+  Result<Process> GetProcessOn(sqlite_internal::StatementCache& on, ProcessId id,
+                               ProcessDetail detail);
   // Opens the sealed `content` of a row read from data_sources.
   Result<DataSource> OpenDataSource(DataSource ds) const;
 
