@@ -7,7 +7,7 @@
 // (every request's access key, user, workspace and roles, and the process
 // a Query asks for) went through its one connection behind its one mutex,
 // so each waited for whatever write held it: the commit of a 10,000-table
-// TaskContent holds it for 80-100 ms (longer for larger ones), and any
+// TaskContent holds it for 80-115 ms (longer for larger ones), and any
 // commit for its fsync. A reader here holds its own connection and
 // prepared statements; the pool keeps the connections that readers gave
 // back (at most `max_idle`) and opens another when none is free.
