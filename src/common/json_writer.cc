@@ -206,7 +206,11 @@ void JsonWriter::WriteValue(const Json& value) {
       if (const auto& binary = value.get_binary();
           binary.has_subtype() && binary.subtype() == kPreRenderedJsonSubtype) {
         BeforeValue();
-        out_->reserve(out_->size() + binary.size());
+        // With room for the rest of the document (an answer's closing
+        // brackets): one byte past an exact fit would double the capacity,
+        // copying and faulting in the whole 45 MB answer a second time.
+        constexpr size_t kRoomAfter = 4096;
+        out_->reserve(out_->size() + binary.size() + kRoomAfter);
         out_->append(reinterpret_cast<const char*>(binary.data()), binary.size());
         return;
       }

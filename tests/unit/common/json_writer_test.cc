@@ -144,6 +144,21 @@ TEST(JsonWriter, WritesPreRenderedJsonAsItIs) {
   EXPECT_EQ(plain, Dump(other));
 }
 
+// A long pre-rendered value and the brackets that close the document after
+// it fit in the room reserved for it: the answer is not copied a second time.
+TEST(JsonWriter, LeavesRoomAfterAPreRenderedValue) {
+  const std::string literal = OJson(std::string(1 << 20, 'x')).dump();
+  const OJson document = {{"RequestId", "r"},
+                          {"Data",
+                           {{"TaskContent", PreRenderedJson(std::vector<std::uint8_t>(
+                                                literal.begin(), literal.end()))}}}};
+  std::string out;
+  JsonWriter(&out).Value(document);
+  ASSERT_EQ(out.size(),
+            literal.size() + std::string(R"({"RequestId":"r","Data":{"TaskContent":}})").size());
+  EXPECT_LT(out.capacity(), out.size() + (1 << 16));
+}
+
 TEST(JsonWriter, WritesPlainJsonValuesToo) {
   const nlohmann::json value = {{"b", {1.5, nullptr, "x\"y"}}, {"a", false}};
   std::string out;
