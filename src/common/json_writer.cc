@@ -2,7 +2,13 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <charconv>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "common/check.h"
 
@@ -23,6 +29,20 @@ constexpr std::array<ByteClass, 256> kByteClass = [] {
 }();
 
 ByteClass ClassOf(char c) { return kByteClass[static_cast<unsigned char>(c)]; }
+
+#if defined(__SSE2__)
+// The bytes of a 16-byte block that are not kPlain, as a bit mask (bit i
+// for byte i).
+[[gnu::always_inline]] inline unsigned NotPlainMask(const char* sixteen) {
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(sixteen));
+  // Signed: the bytes >= 0x80 are below 0x20 too.
+  const __m128i not_plain = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(bytes, _mm_set1_epi8(0x20)),
+                                                      _mm_cmpeq_epi8(bytes, _mm_set1_epi8(0x7F))),
+                                         _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('"')),
+                                                      _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\\'))));
+  return static_cast<unsigned>(_mm_movemask_epi8(not_plain));
+}
+#endif
 
 constexpr auto kReplace = nlohmann::ordered_json::error_handler_t::replace;
 
@@ -54,6 +74,30 @@ void AppendStringLiteral(std::string_view value, Buffer* out) {
     out->resize(at + 2 * static_cast<size_t>(block_end - p));
     char* w = Chars(out) + at;
     while (p < block_end) {
+#if defined(__SSE2__)
+      // Sixteen bytes at a time up to the next one that is not plain: all
+      // sixteen are stored (the room left is at least twice the input
+      // left) and the output moves past the plain ones. A TaskContent has a
+      // quote every five bytes or so; byte by byte this loop cost 11-13
+      // instructions per byte.
+      if (block_end - p >= 16) {
+        std::memcpy(w, p, 16);
+        const unsigned not_plain = NotPlainMask(p);
+        if (not_plain == 0) {
+          p += 16;
+          w += 16;
+          continue;
+        }
+        const int plain = std::countr_zero(not_plain);
+        p += plain;
+        w += plain;
+        if (ClassOf(*p) == kQuoteOrBackslash) {  // by far the commonest
+          *w++ = '\\';
+          *w++ = *p++;
+          continue;
+        }
+      }
+#endif
       const ByteClass kind = ClassOf(*p);
       if (kind == kPlain) {
         *w++ = *p++;
