@@ -2,6 +2,9 @@
 
 #include <openssl/rand.h>
 
+#include <array>
+#include <cstdint>
+#include <random>
 #include <vector>
 
 #include "common/check.h"
@@ -30,7 +33,20 @@ std::string RandomHex(size_t n_bytes) {
 
 std::string NewRequestId() {
   static constexpr char kHex[] = "0123456789ABCDEF";
-  auto b = Bytes(16);
+  // Every answer carries one: RAND_bytes cost 6.8k of the 360k instructions
+  // of a whole Query request (callgrind, bench/api_load).
+  thread_local std::mt19937_64 generator = [] {
+    std::array<std::uint32_t, 8> seed{};
+    DISYNC_CHECK(RAND_bytes(reinterpret_cast<unsigned char*>(seed.data()),
+                            static_cast<int>(sizeof(seed))) == 1);
+    std::seed_seq sequence(seed.begin(), seed.end());
+    return std::mt19937_64(sequence);
+  }();
+  std::array<unsigned char, 16> b{};
+  for (size_t half = 0; half < 2; ++half) {
+    const std::uint64_t bits = generator();
+    for (size_t i = 0; i < 8; ++i) b[half * 8 + i] = static_cast<unsigned char>(bits >> (8 * i));
+  }
   b[6] = (b[6] & 0x0f) | 0x40;
   b[8] = (b[8] & 0x3f) | 0x80;
   std::string out;
