@@ -84,6 +84,12 @@ struct AccessKey {
   TimePoint created;
 };
 
+// An access key with the user who owns it: what every signed request reads.
+struct AccessKeyAndOwner {
+  AccessKey key;
+  User owner;
+};
+
 // What deciding a user's access to a workspace reads: the workspace's
 // state and the user's roles there.
 struct WorkspaceAccess {

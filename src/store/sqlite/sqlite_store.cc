@@ -469,6 +469,20 @@ Status SqliteStore::PutUser(const User& user) {
   });
 }
 
+namespace {
+
+// User `id` from columns name, superuser, created_ms of a row, from `first`.
+User UserFromRow(const Statement& row, int first, const std::string& id) {
+  User user;
+  user.id = id;
+  user.name = row.ColumnText(first);
+  user.superuser = row.ColumnInt(first + 1) != 0;
+  user.created = FromUnixMillis(row.ColumnInt(first + 2));
+  return user;
+}
+
+}  // namespace
+
 Result<User> SqliteStore::GetUser(const std::string& user_id) {
   DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
   StatementCache& on = reader.statements();
@@ -477,12 +491,7 @@ Result<User> SqliteStore::GetUser(const std::string& user_id) {
   stmt.BindText(1, user_id);
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return Error::NotFound("user \"" + user_id + "\" not found");
-  User user;
-  user.id = user_id;
-  user.name = stmt.ColumnText(0);
-  user.superuser = stmt.ColumnInt(1) != 0;
-  user.created = FromUnixMillis(stmt.ColumnInt(2));
-  return user;
+  return UserFromRow(stmt, 0, user_id);
 }
 
 namespace {
@@ -542,21 +551,40 @@ Result<AccessKey> SqliteStore::GetAccessKey(const std::string& access_key_id) {
   stmt.BindText(1, access_key_id);
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return Error::NotFound("access key " + access_key_id + " not found");
+  return AccessKeyFromRow(stmt, access_key_id);
+}
+
+Result<AccessKeyAndOwner> SqliteStore::GetAccessKeyAndOwner(const std::string& access_key_id) {
+  DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
+  StatementCache& on = reader.statements();
+  DISYNC_ASSIGN_OR_RETURN(
+      Statement stmt,
+      on.Prepare("SELECT k.secret, k.user_id, k.status, k.created_ms, "
+                 "u.name, u.superuser, u.created_ms "
+                 "FROM access_keys k JOIN users u ON u.id = k.user_id WHERE k.id = ?"));
+  stmt.BindText(1, access_key_id);
+  DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return Error::NotFound("access key " + access_key_id + " not found");
+  DISYNC_ASSIGN_OR_RETURN(AccessKey key, AccessKeyFromRow(stmt, access_key_id));
+  User owner = UserFromRow(stmt, 4, key.user_id);
+  return AccessKeyAndOwner{std::move(key), std::move(owner)};
+}
+
+Result<AccessKey> SqliteStore::AccessKeyFromRow(const Statement& row, const std::string& id) const {
   AccessKey key;
-  key.id = access_key_id;
-  DISYNC_ASSIGN_OR_RETURN(key.secret,
-                          OpenSecret(stmt.ColumnText(0), "access key " + access_key_id));
-  key.user_id = stmt.ColumnText(1);
-  const int64_t status = stmt.ColumnInt(2);
+  key.id = id;
+  DISYNC_ASSIGN_OR_RETURN(key.secret, OpenSecret(row.ColumnText(0), "access key " + id));
+  key.user_id = row.ColumnText(1);
+  const int64_t status = row.ColumnInt(2);
   if (status == kAccessKeyEnabled) {
     key.status = AccessKeyStatus::kEnabled;
   } else if (status == kAccessKeyDisabled) {
     key.status = AccessKeyStatus::kDisabled;
   } else {
-    return Error(ErrorCode::kCorruption, "access key " + access_key_id + " has status " +
-                                             std::to_string(status));
+    return Error(ErrorCode::kCorruption,
+                 "access key " + id + " has status " + std::to_string(status));
   }
-  key.created = FromUnixMillis(stmt.ColumnInt(3));
+  key.created = FromUnixMillis(row.ColumnInt(3));
   return key;
 }
 

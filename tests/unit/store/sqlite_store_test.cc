@@ -327,10 +327,10 @@ TEST_F(SqliteStoreTest, AbsentRecordsAreNotFound) {
       {"GetUser", [&] { return error_of(store->GetUser("u-x")); }, "user \"u-x\" not found"},
       {"GetAccessKey", [&] { return error_of(store->GetAccessKey("LTAI-x")); },
        "access key LTAI-x not found"},
+      {"GetAccessKeyAndOwner", [&] { return error_of(store->GetAccessKeyAndOwner("LTAI-x")); },
+       "access key LTAI-x not found"},
       {"SetAccessKeyStatus",
-       [&] {
-         return error_of(store->SetAccessKeyStatus("LTAI-x", AccessKeyStatus::kDisabled));
-       },
+       [&] { return error_of(store->SetAccessKeyStatus("LTAI-x", AccessKeyStatus::kDisabled)); },
        "access key LTAI-x not found"},
       {"DeleteAccessKey", [&] { return error_of(store->DeleteAccessKey("LTAI-x")); },
        "access key LTAI-x not found"},
@@ -566,8 +566,22 @@ TEST_F(SqliteStoreTest, AccessKeyLifecycle) {
   ASSERT_TRUE(store->PutAccessKey({"LTAI-2", "s2", "u-1", AccessKeyStatus::kEnabled, kT0}).ok());
   EXPECT_TRUE(store->GetAccessKey("LTAI-2").ok());
 
+  // The key with its owner, in one read, follows every change of either.
+  auto both = store->GetAccessKeyAndOwner("LTAI-1");
+  ASSERT_TRUE(both.ok());
+  EXPECT_EQ(both->key.secret, "rotated");
+  EXPECT_EQ(both->key.status, AccessKeyStatus::kDisabled);
+  EXPECT_EQ(both->key.created, kT0 + milliseconds(9));
+  EXPECT_EQ(both->owner.id, "u-2");
+  EXPECT_EQ(both->owner.name, "bob");
+  EXPECT_FALSE(both->owner.superuser);
+  ASSERT_TRUE(store->PutUser({"u-2", "bob", true, kT0}).ok());
+  EXPECT_TRUE(store->GetAccessKeyAndOwner("LTAI-1")->owner.superuser);
+  EXPECT_EQ(store->GetAccessKeyAndOwner("LTAI-2")->owner.name, "alice");
+
   ASSERT_TRUE(store->DeleteAccessKey("LTAI-1").ok());
   EXPECT_EQ(store->GetAccessKey("LTAI-1").error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store->GetAccessKeyAndOwner("LTAI-1").error().code(), ErrorCode::kNotFound);
   Status deleted_again = store->DeleteAccessKey("LTAI-1");
   ASSERT_FALSE(deleted_again.ok());
   EXPECT_EQ(deleted_again.error().code(), ErrorCode::kNotFound);
