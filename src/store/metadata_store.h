@@ -90,8 +90,7 @@ class MetadataStore {
   virtual Status CreateAccessKey(const AccessKey& key) = 0;
   // Creates or replaces (for the root key given by environment).
   virtual Status PutAccessKey(const AccessKey& key) = 0;
-  virtual Result<AccessKey> GetAccessKey(const std::string& access_key_id) = 0;
-  // The key and its owner in one read; kNotFound when either is absent.
+  // The key and its owner, in one read; kNotFound when the key is absent.
   virtual Result<AccessKeyAndOwner> GetAccessKeyAndOwner(const std::string& access_key_id) = 0;
   virtual Status SetAccessKeyStatus(const std::string& access_key_id,
                                     AccessKeyStatus status) = 0;

@@ -542,18 +542,6 @@ Status SqliteStore::PutAccessKey(const AccessKey& key) {
   });
 }
 
-Result<AccessKey> SqliteStore::GetAccessKey(const std::string& access_key_id) {
-  DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
-  StatementCache& on = reader.statements();
-  DISYNC_ASSIGN_OR_RETURN(
-      Statement stmt,
-      on.Prepare("SELECT secret, user_id, status, created_ms FROM access_keys WHERE id = ?"));
-  stmt.BindText(1, access_key_id);
-  DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
-  if (!row) return Error::NotFound("access key " + access_key_id + " not found");
-  return AccessKeyFromRow(stmt, access_key_id);
-}
-
 Result<AccessKeyAndOwner> SqliteStore::GetAccessKeyAndOwner(const std::string& access_key_id) {
   DISYNC_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
   StatementCache& on = reader.statements();
@@ -565,27 +553,23 @@ Result<AccessKeyAndOwner> SqliteStore::GetAccessKeyAndOwner(const std::string& a
   stmt.BindText(1, access_key_id);
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return Error::NotFound("access key " + access_key_id + " not found");
-  DISYNC_ASSIGN_OR_RETURN(AccessKey key, AccessKeyFromRow(stmt, access_key_id));
-  User owner = UserFromRow(stmt, 4, key.user_id);
-  return AccessKeyAndOwner{std::move(key), std::move(owner)};
-}
-
-Result<AccessKey> SqliteStore::AccessKeyFromRow(const Statement& row, const std::string& id) const {
   AccessKey key;
-  key.id = id;
-  DISYNC_ASSIGN_OR_RETURN(key.secret, OpenSecret(row.ColumnText(0), "access key " + id));
-  key.user_id = row.ColumnText(1);
-  const int64_t status = row.ColumnInt(2);
+  key.id = access_key_id;
+  DISYNC_ASSIGN_OR_RETURN(key.secret,
+                          OpenSecret(stmt.ColumnText(0), "access key " + access_key_id));
+  key.user_id = stmt.ColumnText(1);
+  const int64_t status = stmt.ColumnInt(2);
   if (status == kAccessKeyEnabled) {
     key.status = AccessKeyStatus::kEnabled;
   } else if (status == kAccessKeyDisabled) {
     key.status = AccessKeyStatus::kDisabled;
   } else {
     return Error(ErrorCode::kCorruption,
-                 "access key " + id + " has status " + std::to_string(status));
+                 "access key " + access_key_id + " has status " + std::to_string(status));
   }
-  key.created = FromUnixMillis(row.ColumnInt(3));
-  return key;
+  key.created = FromUnixMillis(stmt.ColumnInt(3));
+  User owner = UserFromRow(stmt, 4, key.user_id);
+  return AccessKeyAndOwner{std::move(key), std::move(owner)};
 }
 
 Status SqliteStore::SetAccessKeyStatus(const std::string& access_key_id,

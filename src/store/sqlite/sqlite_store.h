@@ -33,7 +33,6 @@ namespace disync::store {
 
 namespace sqlite_internal {
 class ReaderPool;
-class Statement;
 class StatementCache;
 class WalCheckpointer;
 }  // namespace sqlite_internal
@@ -91,7 +90,6 @@ class SqliteStore final : public MetadataStore {
   Result<User> GetUser(const std::string& user_id) override;
   Status CreateAccessKey(const AccessKey& key) override;
   Status PutAccessKey(const AccessKey& key) override;
-  Result<AccessKey> GetAccessKey(const std::string& access_key_id) override;
   Result<AccessKeyAndOwner> GetAccessKeyAndOwner(const std::string& access_key_id) override;
   Status SetAccessKeyStatus(const std::string& access_key_id, AccessKeyStatus status) override;
   Status DeleteAccessKey(const std::string& access_key_id) override;
@@ -155,9 +153,6 @@ class SqliteStore final : public MetadataStore {
   // (never the value): kCorruption when the stored text cannot be opened.
   Result<std::string> SealSecret(std::string_view plaintext) const;
   Result<std::string> OpenSecret(std::string_view stored, std::string_view what) const;
-  // Access key `id` from columns secret, user_id, status, created_ms of a row.
-  Result<AccessKey> AccessKeyFromRow(const sqlite_internal::Statement& row,
-                                     const std::string& id) const;
 
   std::mutex mu_;
   sqlite3* db_;  // owned; closed in the destructor. Guarded by mu_.

@@ -47,6 +47,12 @@ constexpr char kOtherKey[] = "fedcba9876543210FEDCBA9876543210";
 constexpr char kCannotOpen[] =
     "sealed secret cannot be opened: wrong master key or altered data";
 
+// The key alone, from the read that every signed request makes.
+Result<AccessKey> KeyOf(SqliteStore& store, const std::string& id) {
+  DISYNC_ASSIGN_OR_RETURN(AccessKeyAndOwner found, store.GetAccessKeyAndOwner(id));
+  return std::move(found.key);
+}
+
 // Runs constant SQL on its own connection, the way a foreign process would.
 void ExecRaw(const fs::path& db_path, const std::string& sql) {
   sqlite3* db = nullptr;
@@ -214,7 +220,7 @@ TEST_F(SqliteStoreTest, DataSurvivesCloseAndReopen) {
   EXPECT_TRUE(got_user->superuser);
   EXPECT_EQ(got_user->created, user.created);
 
-  auto got_key = store->GetAccessKey("LTAI-1");
+  auto got_key = KeyOf(*store, "LTAI-1");
   ASSERT_TRUE(got_key.ok());
   EXPECT_EQ(got_key->secret, "s3cret");
   EXPECT_EQ(got_key->user_id, "u-1");
@@ -325,8 +331,6 @@ TEST_F(SqliteStoreTest, AbsentRecordsAreNotFound) {
       {"GetProjectByIdentifier", [&] { return error_of(store->GetProjectByIdentifier("nope")); },
        "workspace \"nope\" not found"},
       {"GetUser", [&] { return error_of(store->GetUser("u-x")); }, "user \"u-x\" not found"},
-      {"GetAccessKey", [&] { return error_of(store->GetAccessKey("LTAI-x")); },
-       "access key LTAI-x not found"},
       {"GetAccessKeyAndOwner", [&] { return error_of(store->GetAccessKeyAndOwner("LTAI-x")); },
        "access key LTAI-x not found"},
       {"SetAccessKeyStatus",
@@ -537,7 +541,7 @@ TEST_F(SqliteStoreTest, AccessKeyLifecycle) {
   const AccessKey key{"LTAI-1", "secret-1", "u-1", AccessKeyStatus::kEnabled, kT0};
 
   ASSERT_TRUE(store->CreateAccessKey(key).ok());
-  auto got = store->GetAccessKey("LTAI-1");
+  auto got = KeyOf(*store, "LTAI-1");
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(got->secret, "secret-1");
   EXPECT_EQ(got->status, AccessKeyStatus::kEnabled);
@@ -546,25 +550,25 @@ TEST_F(SqliteStoreTest, AccessKeyLifecycle) {
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code(), ErrorCode::kAlreadyExists);
   EXPECT_EQ(again.error().message(), "access key LTAI-1 already exists");
-  EXPECT_EQ(store->GetAccessKey("LTAI-1")->secret, "secret-1");
+  EXPECT_EQ(KeyOf(*store, "LTAI-1")->secret, "secret-1");
 
   ASSERT_TRUE(store->SetAccessKeyStatus("LTAI-1", AccessKeyStatus::kDisabled).ok());
-  EXPECT_EQ(store->GetAccessKey("LTAI-1")->status, AccessKeyStatus::kDisabled);
+  EXPECT_EQ(KeyOf(*store, "LTAI-1")->status, AccessKeyStatus::kDisabled);
   ASSERT_TRUE(store->SetAccessKeyStatus("LTAI-1", AccessKeyStatus::kEnabled).ok());
-  EXPECT_EQ(store->GetAccessKey("LTAI-1")->status, AccessKeyStatus::kEnabled);
+  EXPECT_EQ(KeyOf(*store, "LTAI-1")->status, AccessKeyStatus::kEnabled);
 
   // PutAccessKey replaces (the root key given by environment) and creates.
   ASSERT_TRUE(store->PutAccessKey({"LTAI-1", "rotated", "u-2", AccessKeyStatus::kDisabled,
                                    kT0 + milliseconds(9)})
                   .ok());
-  got = store->GetAccessKey("LTAI-1");
+  got = KeyOf(*store, "LTAI-1");
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(got->secret, "rotated");
   EXPECT_EQ(got->user_id, "u-2");
   EXPECT_EQ(got->status, AccessKeyStatus::kDisabled);
   EXPECT_EQ(got->created, kT0 + milliseconds(9));
   ASSERT_TRUE(store->PutAccessKey({"LTAI-2", "s2", "u-1", AccessKeyStatus::kEnabled, kT0}).ok());
-  EXPECT_TRUE(store->GetAccessKey("LTAI-2").ok());
+  EXPECT_TRUE(KeyOf(*store, "LTAI-2").ok());
 
   // The key with its owner, in one read, follows every change of either.
   auto both = store->GetAccessKeyAndOwner("LTAI-1");
@@ -580,12 +584,12 @@ TEST_F(SqliteStoreTest, AccessKeyLifecycle) {
   EXPECT_EQ(store->GetAccessKeyAndOwner("LTAI-2")->owner.name, "alice");
 
   ASSERT_TRUE(store->DeleteAccessKey("LTAI-1").ok());
-  EXPECT_EQ(store->GetAccessKey("LTAI-1").error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(KeyOf(*store, "LTAI-1").error().code(), ErrorCode::kNotFound);
   EXPECT_EQ(store->GetAccessKeyAndOwner("LTAI-1").error().code(), ErrorCode::kNotFound);
   Status deleted_again = store->DeleteAccessKey("LTAI-1");
   ASSERT_FALSE(deleted_again.ok());
   EXPECT_EQ(deleted_again.error().code(), ErrorCode::kNotFound);
-  EXPECT_TRUE(store->GetAccessKey("LTAI-2").ok());
+  EXPECT_TRUE(KeyOf(*store, "LTAI-2").ok());
 }
 
 TEST_F(SqliteStoreTest, AccessKeyOfUnknownUserIsRejectedByTheForeignKey) {
@@ -595,7 +599,7 @@ TEST_F(SqliteStoreTest, AccessKeyOfUnknownUserIsRejectedByTheForeignKey) {
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code(), ErrorCode::kInternal);
   EXPECT_EQ(s.error().message(), "step: FOREIGN KEY constraint failed");
-  EXPECT_EQ(store->GetAccessKey("LTAI-1").error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(KeyOf(*store, "LTAI-1").error().code(), ErrorCode::kNotFound);
 }
 
 TEST_F(SqliteStoreTest, MetaGetAndUpsert) {
@@ -631,12 +635,12 @@ TEST_F(SqliteStoreTest, SecondStoreOnTheSameFileWritesWhileTheFirstIsOpen) {
   auto seen = server->GetProjectByIdentifier("from_admin");
   ASSERT_TRUE(seen.ok()) << seen.error().message();
   EXPECT_EQ(seen->id.value(), 10001);
-  EXPECT_TRUE(server->GetAccessKey("LTAI-A").ok());
+  EXPECT_TRUE(KeyOf(*server, "LTAI-A").ok());
   Project next = CreateOrDie(*server, MakeProject("after_admin"));
   EXPECT_EQ(next.id.value(), 10002);
 
   ASSERT_TRUE(server->SetAccessKeyStatus("LTAI-A", AccessKeyStatus::kDisabled).ok());
-  EXPECT_EQ(admin->GetAccessKey("LTAI-A")->status, AccessKeyStatus::kDisabled);
+  EXPECT_EQ(KeyOf(*admin, "LTAI-A")->status, AccessKeyStatus::kDisabled);
 }
 
 // ---- workspace members ----
@@ -1254,7 +1258,7 @@ TEST_F(SqliteStoreTest, AccessKeySecretsAreStoredSealed) {
     const std::string raw = RawSecret(c.id);
     EXPECT_EQ(raw.rfind("sealed:v1:", 0), 0u) << raw;
     EXPECT_EQ(raw.find(c.secret), std::string::npos) << raw;
-    auto key = store->GetAccessKey(c.id);
+    auto key = KeyOf(*store, c.id);
     ASSERT_TRUE(key.ok()) << key.error().message();
     EXPECT_EQ(key->secret, c.secret);
   }
@@ -1308,7 +1312,7 @@ TEST_F(SqliteStoreTest, NoStoreFileHoldsAPlaintextSecret) {
   const std::string sealed = RawSecret("LTAI-1");
   ASSERT_FALSE(sealed.empty());
   EXPECT_THAT(FilesContaining(db_path_, sealed), testing::Contains("disync.db"));
-  EXPECT_EQ(store->GetAccessKey("LTAI-1")->secret, secret);
+  EXPECT_EQ(KeyOf(*store, "LTAI-1")->secret, secret);
 }
 
 TEST_F(SqliteStoreTest, AnotherMasterKeyCannotOpenSecrets) {
@@ -1324,7 +1328,7 @@ TEST_F(SqliteStoreTest, AnotherMasterKeyCannotOpenSecrets) {
     const iam::SecretBox other(kOtherKey);
     auto store = OpenOrDie(other);
     ASSERT_NE(store, nullptr);
-    auto key = store->GetAccessKey("LTAI-1");
+    auto key = KeyOf(*store, "LTAI-1");
     ASSERT_FALSE(key.ok());
     EXPECT_EQ(key.error().code(), ErrorCode::kCorruption);
     EXPECT_EQ(key.error().message(), std::string("access key LTAI-1: ") + kCannotOpen);
@@ -1335,7 +1339,7 @@ TEST_F(SqliteStoreTest, AnotherMasterKeyCannotOpenSecrets) {
   EXPECT_EQ(RawSecret("LTAI-1"), sealed);
   auto store = OpenOrDie();
   ASSERT_NE(store, nullptr);
-  auto key = store->GetAccessKey("LTAI-1");
+  auto key = KeyOf(*store, "LTAI-1");
   ASSERT_TRUE(key.ok()) << key.error().message();
   EXPECT_EQ(key->secret, "s3cret");
 }
@@ -1364,7 +1368,7 @@ TEST_F(SqliteStoreTest, SecretThatCannotBeOpenedIsCorruption) {
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
     ExecRaw(db_path_, "UPDATE access_keys SET secret = '" + c.stored + "' WHERE id = 'LTAI-1'");
-    auto key = store->GetAccessKey("LTAI-1");
+    auto key = KeyOf(*store, "LTAI-1");
     ASSERT_FALSE(key.ok());
     EXPECT_EQ(key.error().code(), ErrorCode::kCorruption);
     EXPECT_EQ(key.error().message(), std::string("access key LTAI-1: ") + kCannotOpen);
@@ -1409,7 +1413,7 @@ TEST_F(SqliteStoreTest, PlaintextSecretsOfAnOlderStoreAreResealedAtOpen) {
                               std::pair{"LTAI-OLD3", "legacy-plain-three-4Rt"}}) {
       SCOPED_TRACE(id);
       EXPECT_EQ(RawSecret(id).rfind("sealed:v1:", 0), 0u) << RawSecret(id);
-      auto key = store->GetAccessKey(id);
+      auto key = KeyOf(*store, id);
       ASSERT_TRUE(key.ok()) << key.error().message();
       EXPECT_EQ(key->secret, secret);
     }
