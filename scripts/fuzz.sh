@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 build=$here/build-fuzz
 CC=clang CXX=clang++ cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DDISYNC_FUZZ=ON -DDISYNC_BUILD_TESTS=OFF -DDISYNC_SANITIZE=address,undefined >/dev/null
-targets=(params signature_v1 signature_v3 realtime_script task_content datasource_content)
+targets=(params signature_v1 signature_v3 realtime_script task_content datasource_content json_literal)
 cmake --build "$build" --target "${targets[@]/%/_fuzz}"
 mkdir -p "$build/artifacts"
 failed=0
