@@ -123,17 +123,17 @@ void Dispatcher::Handle(http::Request request, http::Responder respond) {
   blocking_.Post([this, call, respond = std::move(respond)] {
     Begin(*call);
     if (!Admit(*call)) return respond(Finish(*call));
+    auto execute = [this, call, respond] {
+      Execute(*call);
+      respond(Finish(*call));
+    };
     // A handler that connects to a data source continues on the pool for
     // those calls; the thread it leaves goes back to the other requests.
     if (call->route->spec.waits == Waits::kDataSource) {
-      data_source_calls_.Post([this, call, respond] {
-        Execute(*call);
-        respond(Finish(*call));
-      });
-      return;
+      data_source_calls_.Post(std::move(execute));
+    } else {
+      execute();
     }
-    Execute(*call);
-    respond(Finish(*call));
   });
 }
 

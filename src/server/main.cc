@@ -26,15 +26,15 @@ int main(int argc, char** argv) {
   using disync::server::AppOptions;
   AppOptions options;
   std::string log_format = "text";
-  // One I/O thread, and a worker per core for the requests (which read the
-  // store and use the CPU; calls to data sources have threads of their
-  // own): every request hops from the I/O thread to a worker and back, and
-  // more threads than cores only add wake-ups. bench/api_load on 2 cores,
-  // against 2 I/O threads and 4 workers: +4% req/s at 1 connection, +12% at
-  // 4, +5% at 16 and 64. At least two workers, so that one long answer (a
-  // large TaskContent) does not hold every other request.
+  // One I/O thread (AppOptions' default), and a worker per core for the
+  // requests (which read the store and use the CPU; calls to data sources
+  // have threads of their own): every request hops from the I/O thread to a
+  // worker and back, and more threads than cores only add wake-ups.
+  // bench/api_load on 2 cores, against 2 I/O threads and 4 workers: +4%
+  // req/s at 1 connection, +12% at 4, +5% at 16 and 64. At least two
+  // workers, so that one long answer (a large TaskContent) does not hold
+  // every other request.
   const unsigned hw = std::thread::hardware_concurrency();
-  options.io_threads = 1;
   options.worker_threads = static_cast<int>(std::max(2u, hw));
 
   CLI::App app{"disyncd: a self-hosted DataWorks Data Integration OpenAPI server"};
