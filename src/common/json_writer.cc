@@ -89,13 +89,8 @@ void AppendStringLiteral(std::string_view value, Buffer* out) {
           continue;
         }
         const int plain = std::countr_zero(not_plain);
-        p += plain;
+        p += plain;  // to the byte handled below
         w += plain;
-        if (ClassOf(*p) == kQuoteOrBackslash) {  // by far the commonest
-          *w++ = '\\';
-          *w++ = *p++;
-          continue;
-        }
       }
 #endif
       const ByteClass kind = ClassOf(*p);
