@@ -50,10 +50,49 @@ constexpr auto kReplace = nlohmann::ordered_json::error_handler_t::replace;
 char* Chars(std::string* out) { return out->data(); }
 char* Chars(std::vector<std::uint8_t>* out) { return reinterpret_cast<char*>(out->data()); }
 
+void AppendBytes(const char* bytes, size_t size, std::string* out) { out->append(bytes, size); }
+void AppendBytes(const char* bytes, size_t size, std::vector<std::uint8_t>* out) {
+  const size_t at = out->size();
+  out->resize(at + size);
+  std::memcpy(out->data() + at, bytes, size);
+}
+
+// True if every byte of `value` is kPlain. Checked where it lies: a copy
+// into a buffer of its own, checked 16 bytes at a time, made this path
+// slower than the general one (the loads waited for the copy's stores).
+bool IsPlain(std::string_view value) {
+  const char* p = value.data();
+  size_t left = value.size();
+#if defined(__SSE2__)
+  if (left >= 16) {
+    for (; left > 16; p += 16, left -= 16) {
+      if (NotPlainMask(p) != 0) return false;
+    }
+    return NotPlainMask(p + left - 16) == 0;  // the last 16, overlapping
+  }
+#endif
+  for (; left > 0; ++p, --left) {
+    if (ClassOf(*p) != kPlain) return false;
+  }
+  return true;
+}
+
+// Strings of up to this many bytes that need no escaping are appended as
+// they are, between quotes: most strings of a TaskContent are member names,
+// column names and types of a few bytes each, for which the general path
+// below costs more in sizing and trimming its room than in copying.
+constexpr size_t kShortString = 64;
+
 // Appends the JSON string literal of `value`, quotes included, to `out`:
 // a std::string or a std::vector<std::uint8_t>.
 template <typename Buffer>
 void AppendStringLiteral(std::string_view value, Buffer* out) {
+  if (value.size() <= kShortString && IsPlain(value)) {
+    AppendBytes("\"", 1, out);
+    AppendBytes(value.data(), value.size(), out);
+    AppendBytes("\"", 1, out);
+    return;
+  }
   // Writes straight into the output, block by block: each block's room is
   // sized for its worst case of plain and quoted bytes (each at most two)
   // and trimmed after it. A TaskContent has a quote every few bytes, and an

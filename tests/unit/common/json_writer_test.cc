@@ -124,6 +124,26 @@ TEST(JsonStringLiteral, EscapesShortAndEmptyStringsAsNlohmannDoes) {
   }
 }
 
+// Short strings take a path of their own when they need no escaping; one
+// byte that does, at any place of any length around that path's limit and
+// its 16-byte blocks, must still be escaped.
+TEST(JsonWriter, EscapesOneSpecialByteAnywhereInAShortString) {
+  for (const std::string& special : {std::string("\""), std::string("\\"), std::string("\x1f"),
+                                     std::string("\x7f"), std::string("\xc3\xa9")}) {
+    for (size_t size = 1; size <= 80; ++size) {
+      for (size_t at = 0; at < size; ++at) {
+        std::string text(size, 'a');
+        text.replace(at, 1, special);
+        std::string out;
+        JsonWriter(&out).String(text);
+        ASSERT_EQ(out, Dump(OJson(text))) << "size " << size << " at " << at;
+        const std::vector<std::uint8_t> literal = JsonStringLiteral(text);
+        ASSERT_EQ(std::string(literal.begin(), literal.end()), out) << "size " << size << " at " << at;
+      }
+    }
+  }
+}
+
 // A value rendered ahead of time is written verbatim where it stands.
 TEST(JsonWriter, WritesPreRenderedJsonAsItIs) {
   const std::string text = "{\"deep\":[1,\"two\"]}";
