@@ -5,6 +5,7 @@
 #include <bit>
 #include <charconv>
 #include <cstring>
+#include <type_traits>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -251,6 +252,11 @@ JsonWriter& JsonWriter::Value(const nlohmann::json& value) {
   return *this;
 }
 
+JsonWriter& JsonWriter::Value(nlohmann::ordered_json&& value) {
+  WriteValue(value);
+  return *this;
+}
+
 JsonWriter& JsonWriter::Splice(std::string_view array) {
   DISYNC_CHECK(array.size() >= 2 && array.front() == '[' && array.back() == ']');
   DISYNC_CHECK(!stack_.empty() && stack_.back().level == Level::kArray);
@@ -262,9 +268,10 @@ JsonWriter& JsonWriter::Splice(std::string_view array) {
 }
 
 template <typename Json>
-void JsonWriter::WriteValue(const Json& value) {
+void JsonWriter::WriteValue(Json& value) {
+  using Type = std::remove_const_t<Json>;
   switch (value.type()) {
-    case Json::value_t::object:
+    case Type::value_t::object:
       BeginObject();
       for (auto it = value.begin(); it != value.end(); ++it) {
         Key(it.key());
@@ -272,18 +279,24 @@ void JsonWriter::WriteValue(const Json& value) {
       }
       EndObject();
       return;
-    case Json::value_t::array:
+    case Type::value_t::array:
       BeginArray();
-      for (const Json& element : value) WriteValue(element);
+      for (Json& element : value) WriteValue(element);
       EndArray();
       return;
-    case Json::value_t::string:
-      String(value.template get_ref<const typename Json::string_t&>());
+    case Type::value_t::string:
+      String(value.template get_ref<const typename Type::string_t&>());
       return;
-    case Json::value_t::binary:
-      if (const auto& binary = value.get_binary();
+    case Type::value_t::binary:
+      if (auto& binary = value.get_binary();
           binary.has_subtype() && binary.subtype() == kPreRenderedJsonSubtype) {
         BeforeValue();
+        if constexpr (!std::is_const_v<Json>) {
+          if (splices_ != nullptr) {
+            splices_->push_back({out_->size(), std::move(static_cast<std::vector<std::uint8_t>&>(binary))});
+            return;
+          }
+        }
         // With room for the rest of the document (an answer's closing
         // brackets): one byte past an exact fit would double the capacity,
         // copying and faulting in the whole 45 MB answer a second time.

@@ -40,6 +40,13 @@ Json PreRenderedJson(std::vector<std::uint8_t> text) {
   return Json::binary(std::move(text), kPreRenderedJsonSubtype);
 }
 
+// A pre-rendered value a JsonWriter left out of its text (see Value(Json&&)):
+// its bytes belong at offset `at` of that text.
+struct JsonSplice {
+  size_t at = 0;
+  std::vector<std::uint8_t> text;
+};
+
 // The JSON string literal of `value`, quotes included, escaped exactly as
 // JsonWriter::String escapes it, in a buffer of its own (one that
 // PreRenderedJson can carry).
@@ -48,6 +55,10 @@ std::vector<std::uint8_t> JsonStringLiteral(std::string_view value);
 class JsonWriter {
  public:
   explicit JsonWriter(std::string* out) : out_(out) {}
+  // Pre-rendered values written with Value(Json&&) are moved to `splices`
+  // (in the order of their offsets) instead of being copied into `out`: an
+  // answer carrying a 45 MB TaskContent goes out without a second copy of it.
+  JsonWriter(std::string* out, std::vector<JsonSplice>* splices) : out_(out), splices_(splices) {}
 
   JsonWriter& BeginObject();
   JsonWriter& EndObject();
@@ -61,6 +72,9 @@ class JsonWriter {
   JsonWriter& Bool(bool value);
   JsonWriter& Value(const nlohmann::ordered_json& value);
   JsonWriter& Value(const nlohmann::json& value);
+  // As Value(const&), except that pre-rendered values are moved out of
+  // `value` into the splices, when the writer has them.
+  JsonWriter& Value(nlohmann::ordered_json&& value);
   // Appends the elements of `array`, the complete text of a JSON array (as
   // another JsonWriter wrote it), to the array being written: pieces of one
   // array rendered apart, on other threads, are joined without re-parsing.
@@ -89,10 +103,13 @@ class JsonWriter {
   // Writes the separator a value needs here; checks a value may come.
   void BeforeValue();
   void AppendString(std::string_view value);
+  // Json: a nlohmann value type, const-qualified unless its pre-rendered
+  // values may be moved out.
   template <typename Json>
-  void WriteValue(const Json& value);
+  void WriteValue(Json& value);
 
   std::string* out_;
+  std::vector<JsonSplice>* splices_ = nullptr;
   std::vector<Frame> stack_;
   bool after_key_ = false;
   bool wrote_root_ = false;

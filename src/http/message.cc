@@ -39,4 +39,19 @@ std::string_view Request::RawQuery() const {
   return q == std::string_view::npos ? std::string_view() : t.substr(q + 1);
 }
 
+std::string Response::JoinedBody() const {
+  size_t size = body.size();
+  for (const BodyPart& part : parts) size += part.bytes.size();
+  std::string joined;
+  joined.reserve(size);
+  size_t from = 0;
+  for (const BodyPart& part : parts) {
+    joined.append(body, from, part.at - from);
+    joined.append(part.bytes.begin(), part.bytes.end());
+    from = part.at;
+  }
+  joined.append(body, from);
+  return joined;
+}
+
 }  // namespace disync::http

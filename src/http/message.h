@@ -4,6 +4,7 @@
 #ifndef DISYNC_HTTP_MESSAGE_H_
 #define DISYNC_HTTP_MESSAGE_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,11 +31,23 @@ struct Request {
   std::string_view RawQuery() const;
 };
 
+// Bytes of a response body held apart from its text (say, a 45 MB
+// TaskContent literal), so that they are sent without being copied into it:
+// they follow the first `at` bytes of Response::body.
+struct BodyPart {
+  size_t at = 0;
+  std::vector<std::uint8_t> bytes;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json;charset=utf-8";
   std::string body;
-  HeaderList headers;  // extra headers
+  std::vector<BodyPart> parts;  // in ascending `at`; usually none
+  HeaderList headers;           // extra headers
+
+  // The body as sent: `body` with every part in its place.
+  std::string JoinedBody() const;
 };
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);

@@ -153,7 +153,8 @@ void Session::Write(Response response, bool keep_alive) {
   response_->set(bhttp::field::content_type, response.content_type);
   for (auto& [name, value] : response.headers) response_->set(name, value);
   response_->keep_alive(keep_alive);
-  response_->body() = std::move(response.body);
+  response_->body().text = std::move(response.body);
+  response_->body().parts = std::move(response.parts);
   response_->prepare_payload();
   stream_.expires_after(state_.options().write_timeout);
   bhttp::async_write(stream_, *response_,

@@ -19,6 +19,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "http/parts_body.h"
 #include "http/server.h"
 
 namespace disync::http {
@@ -64,7 +65,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   using Parser = boost::beast::http::request_parser<boost::beast::http::string_body>;
-  using BeastResponse = boost::beast::http::response<boost::beast::http::string_body>;
+  using BeastResponse = boost::beast::http::response<PartsBody>;
 
   void DoReadHeader();
   void OnReadHeader(boost::beast::error_code ec, size_t bytes);

@@ -87,7 +87,11 @@ http::Response RenderSuccess(std::string_view action, std::string_view request_i
     response.body = ToXml(std::string(action) + "Response", body);
   } else {
     response.content_type = kJsonType;
-    response.body = Dump(body);
+    // A pre-rendered TaskContent travels as a part of its own, uncopied.
+    std::vector<JsonSplice> splices;
+    JsonWriter(&response.body, &splices).Value(std::move(body));
+    response.parts.reserve(splices.size());
+    for (JsonSplice& splice : splices) response.parts.push_back({splice.at, std::move(splice.text)});
   }
   return response;
 }

@@ -33,6 +33,12 @@ class EchoHandler final : public RequestHandler {
     }
     Response r;
     r.body = request.method + " " + request.target + " " + request.body;
+    if (request.target == "/parts") {  // the body is "[<1 MiB of x>|abc|]"
+      r.body = "[||]";
+      r.parts.push_back({1, std::vector<std::uint8_t>(1 << 20, 'x')});
+      r.parts.push_back({2, {'a', 'b', 'c'}});
+      r.parts.push_back({3, {}});
+    }
     respond(std::move(r));
   }
   Response TransportError(int status, std::string_view) override {
@@ -160,6 +166,19 @@ TEST_F(ServerTest, KeepsTheConnectionForTheNextRequest) {
   c.Send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
   std::string second = c.ReadResponse();
   EXPECT_NE(second.find("POST / abc"), std::string::npos) << second;
+}
+
+TEST_F(ServerTest, SendsBodyPartsInTheirPlaces) {
+  StartServer();
+  Client c(server_->port());
+  c.Send("GET /parts HTTP/1.1\r\nHost: x\r\n\r\n");
+  const std::string r = c.ReadResponse();
+  const std::string body = "[" + std::string(1 << 20, 'x') + "|abc|]";
+  ASSERT_GE(r.size(), body.size());
+  EXPECT_EQ(r.substr(r.size() - body.size()), body);
+  EXPECT_NE(r.find("Content-Length: " + std::to_string(body.size()) + "\r\n"), std::string::npos);
+  c.Send("GET /next HTTP/1.1\r\nHost: x\r\n\r\n");  // the connection goes on
+  EXPECT_NE(c.ReadResponse().find("GET /next "), std::string::npos);
 }
 
 TEST_F(ServerTest, DechunksBodies) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/json_writer.h"
 #include "openapi/error_table.h"
 
 namespace disync::openapi {
@@ -12,6 +13,22 @@ TEST(Envelope, SuccessIsRequestIdThenFields) {
   auto r = RenderSuccess("X", "RID", fields, Format::kJson);
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, R"({"RequestId":"RID","Success":true,"Data":{"ProcessId":10}})");
+}
+
+// A pre-rendered TaskContent is not copied into the body: it is a part of
+// its own, in its place.
+TEST(Envelope, PreRenderedValuesTravelAsBodyParts) {
+  const std::string literal = R"("{\"a\":1}")";
+  Json fields = {{"Data", {{"TaskContent", PreRenderedJson(std::vector<std::uint8_t>(
+                                               literal.begin(), literal.end()))},
+                           {"Status", "success"}}}};
+  auto r = RenderSuccess("X", "RID", fields, Format::kJson);
+  ASSERT_EQ(r.parts.size(), 1u);
+  EXPECT_EQ(std::string(r.parts[0].bytes.begin(), r.parts[0].bytes.end()), literal);
+  EXPECT_EQ(r.body, R"({"RequestId":"RID","Data":{"TaskContent":,"Status":"success"}})");
+  EXPECT_EQ(r.JoinedBody(),
+            R"({"RequestId":"RID","Data":{"TaskContent":"{\"a\":1}","Status":"success"}})");
+  EXPECT_EQ(Json::parse(r.JoinedBody())["Data"]["TaskContent"], R"({"a":1})");
 }
 
 TEST(Envelope, ErrorBodyHasTheGatewayFields) {
