@@ -364,6 +364,8 @@ class SelectionPlanner {
     }
 
     std::vector<const ColumnSchema*> columns;
+    columns.reserve(table.columns.size());
+    plan.columns.reserve(table.columns.size());
     for (const ColumnSchema& column : table.columns) columns.push_back(&column);
     std::stable_sort(columns.begin(), columns.end(),
                      [](const ColumnSchema* a, const ColumnSchema* b) { return a->ordinal < b->ordinal; });
@@ -595,6 +597,13 @@ class Builder {
     piece.tables = std::move(tables);
     SelectionPlanner(script_).Plan(script_.sources[source],
                                    script_.sources[source].selections[selection], piece);
+    // Room for the rules at once, more than they take (about 190 bytes a
+    // column and 400 a table): growing by doubling copied a 4 MB piece
+    // several times and faulted in every copy; capacity never written costs
+    // no memory.
+    size_t room = 64;
+    for (const TablePlan& table : piece.plans) room += 1024 + 256 * table.columns.size();
+    piece.rules.reserve(room);
     JsonWriter out(&piece.rules);
     out.BeginArray();
     for (const TablePlan& table : piece.plans) WriteTableRule(out, table, script_.solution);
