@@ -144,6 +144,27 @@ TEST(JsonWriter, EscapesOneSpecialByteAnywhereInAShortString) {
   }
 }
 
+// Blocks of plain bytes, quotes and backslashes alone take a path of their
+// own; any mix of them, at any length, ends as nlohmann's does.
+TEST(JsonWriter, EscapesRunsOfQuotesAndBackslashesAsNlohmannDoes) {
+  std::mt19937 random(7);
+  std::uniform_int_distribution<int> pick(0, 9);
+  for (size_t size = 0; size <= 300; ++size) {
+    for (int round = 0; round < 20; ++round) {
+      std::string text;
+      for (size_t i = 0; i < size; ++i) {
+        const int p = pick(random);
+        text += p < 3 ? '"' : p < 5 ? '\\' : p == 5 && round % 4 == 0 ? '\n' : 'a';
+      }
+      std::string out = "[";
+      JsonWriter(&out).String(text);
+      ASSERT_EQ(out, "[" + Dump(OJson(text))) << "size " << size << " round " << round;
+      const std::vector<std::uint8_t> literal = JsonStringLiteral(text);
+      ASSERT_EQ("[" + std::string(literal.begin(), literal.end()), out) << "size " << size;
+    }
+  }
+}
+
 // A value rendered ahead of time is written verbatim where it stands.
 TEST(JsonWriter, WritesPreRenderedJsonAsItIs) {
   const std::string text = "{\"deep\":[1,\"two\"]}";
