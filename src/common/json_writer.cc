@@ -318,7 +318,8 @@ void JsonWriter::WriteValue(Json& value) {
         BeforeValue();
         if constexpr (!std::is_const_v<Json>) {
           if (splices_ != nullptr) {
-            splices_->push_back({out_->size(), std::move(static_cast<std::vector<std::uint8_t>&>(binary))});
+            splices_->push_back(
+                {out_->size(), std::move(static_cast<std::vector<std::uint8_t>&>(binary))});
             return;
           }
         }

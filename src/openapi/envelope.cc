@@ -91,7 +91,9 @@ http::Response RenderSuccess(std::string_view action, std::string_view request_i
     std::vector<JsonSplice> splices;
     JsonWriter(&response.body, &splices).Value(std::move(body));
     response.parts.reserve(splices.size());
-    for (JsonSplice& splice : splices) response.parts.push_back({splice.at, std::move(splice.text)});
+    for (JsonSplice& splice : splices) {
+      response.parts.push_back({splice.at, std::move(splice.text)});
+    }
   }
   return response;
 }

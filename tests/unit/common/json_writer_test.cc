@@ -138,7 +138,8 @@ TEST(JsonWriter, EscapesOneSpecialByteAnywhereInAShortString) {
         JsonWriter(&out).String(text);
         ASSERT_EQ(out, Dump(OJson(text))) << "size " << size << " at " << at;
         const std::vector<std::uint8_t> literal = JsonStringLiteral(text);
-        ASSERT_EQ(std::string(literal.begin(), literal.end()), out) << "size " << size << " at " << at;
+        ASSERT_EQ(std::string(literal.begin(), literal.end()), out)
+            << "size " << size << " at " << at;
       }
     }
   }

@@ -19,9 +19,10 @@ TEST(Envelope, SuccessIsRequestIdThenFields) {
 // its own, in its place.
 TEST(Envelope, PreRenderedValuesTravelAsBodyParts) {
   const std::string literal = R"("{\"a\":1}")";
-  Json fields = {{"Data", {{"TaskContent", PreRenderedJson(std::vector<std::uint8_t>(
-                                               literal.begin(), literal.end()))},
-                           {"Status", "success"}}}};
+  Json fields = {
+      {"Data",
+       {{"TaskContent", PreRenderedJson(std::vector<std::uint8_t>(literal.begin(), literal.end()))},
+        {"Status", "success"}}}};
   auto r = RenderSuccess("X", "RID", fields, Format::kJson);
   ASSERT_EQ(r.parts.size(), 1u);
   EXPECT_EQ(std::string(r.parts[0].bytes.begin(), r.parts[0].bytes.end()), literal);
