@@ -39,18 +39,18 @@ std::string_view Request::RawQuery() const {
   return q == std::string_view::npos ? std::string_view() : t.substr(q + 1);
 }
 
-std::string Response::JoinedBody() const {
-  size_t size = body.size();
+size_t BodySize(std::string_view text, const std::vector<BodyPart>& parts) {
+  size_t size = text.size();
   for (const BodyPart& part : parts) size += part.bytes.size();
+  return size;
+}
+
+std::string Response::JoinedBody() const {
   std::string joined;
-  joined.reserve(size);
-  size_t from = 0;
-  for (const BodyPart& part : parts) {
-    joined.append(body, from, part.at - from);
-    joined.append(part.bytes.begin(), part.bytes.end());
-    from = part.at;
-  }
-  joined.append(body, from);
+  joined.reserve(BodySize(body, parts));
+  ForEachBodyPiece(body, parts, [&joined](const void* data, size_t size) {
+    joined.append(static_cast<const char*>(data), size);
+  });
   return joined;
 }
 

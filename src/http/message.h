@@ -39,6 +39,22 @@ struct BodyPart {
   std::vector<std::uint8_t> bytes;
 };
 
+// Calls fn(data, size) for each piece of the body as sent, in order: the
+// text up to a part, the part, ..., the text after the last part.
+template <typename Fn>
+void ForEachBodyPiece(std::string_view text, const std::vector<BodyPart>& parts, Fn&& fn) {
+  size_t from = 0;
+  for (const BodyPart& part : parts) {
+    fn(text.data() + from, part.at - from);
+    fn(part.bytes.data(), part.bytes.size());
+    from = part.at;
+  }
+  fn(text.data() + from, text.size() - from);
+}
+
+// The size of the body as sent.
+size_t BodySize(std::string_view text, const std::vector<BodyPart>& parts);
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json;charset=utf-8";

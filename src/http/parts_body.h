@@ -27,11 +27,7 @@ struct PartsBody {
     std::vector<BodyPart> parts;  // ascending `at`, each at most text.size()
   };
 
-  static std::uint64_t size(const value_type& body) {
-    std::uint64_t size = body.text.size();
-    for (const BodyPart& part : body.parts) size += part.bytes.size();
-    return size;
-  }
+  static std::uint64_t size(const value_type& body) { return BodySize(body.text, body.parts); }
 
   class writer {
    public:
@@ -48,13 +44,9 @@ struct PartsBody {
       ec = {};
       const_buffers_type buffers;
       buffers.reserve(2 * body_.parts.size() + 1);
-      size_t from = 0;
-      for (const BodyPart& part : body_.parts) {
-        buffers.emplace_back(body_.text.data() + from, part.at - from);
-        buffers.emplace_back(part.bytes.data(), part.bytes.size());
-        from = part.at;
-      }
-      buffers.emplace_back(body_.text.data() + from, body_.text.size() - from);
+      ForEachBodyPiece(body_.text, body_.parts, [&buffers](const void* data, size_t size) {
+        buffers.emplace_back(data, size);
+      });
       return {{std::move(buffers), false}};
     }
 
