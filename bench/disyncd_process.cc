@@ -101,6 +101,25 @@ Result<long> ReadTreeRssKib(pid_t pid) {
   return total;
 }
 
+Result<double> ReadCpuSeconds(pid_t pid) {
+  const std::string stat = ReadFileText("/proc/" + std::to_string(pid) + "/stat");
+  // The command name (field 2) may hold spaces; the fields after it start
+  // past its closing parenthesis: state is field 3, utime 14, stime 15.
+  const size_t close = stat.rfind(')');
+  if (close == std::string::npos) return Error::Unavailable("no /proc/" + std::to_string(pid) + "/stat");
+  std::istringstream fields(stat.substr(close + 1));
+  std::string field;
+  long long utime = -1, stime = -1;
+  for (int n = 3; n <= 15 && fields >> field; ++n) {
+    if (n == 14) utime = std::atoll(field.c_str());
+    if (n == 15) stime = std::atoll(field.c_str());
+  }
+  if (utime < 0 || stime < 0) {
+    return Error::Unavailable("no CPU times in /proc/" + std::to_string(pid) + "/stat");
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 Result<void> ResetPeakMemory(pid_t pid) {
   std::ofstream out("/proc/" + std::to_string(pid) + "/clear_refs");
   out << "5";

@@ -41,6 +41,9 @@ Result<MemoryUse> ReadMemoryUse(pid_t pid);
 Result<long> ReadTreeRssKib(pid_t pid);
 // Sets VmHWM back to the current RSS (writes "5" to /proc/PID/clear_refs).
 Result<void> ResetPeakMemory(pid_t pid);
+// CPU time a process has used so far, all its threads, user and system, in
+// seconds (utime + stime of /proc/PID/stat).
+Result<double> ReadCpuSeconds(pid_t pid);
 
 // The MariaDB the test scripts start (DISYNC_TEST_MYSQL_*), or nullopt.
 struct MysqlServer {
@@ -84,6 +87,7 @@ class DisyncdProcess {
   std::chrono::nanoseconds startup_time() const { return startup_time_; }
 
   Result<MemoryUse> Memory() const { return ReadMemoryUse(pid_); }
+  Result<double> CpuSeconds() const { return ReadCpuSeconds(pid_); }
   // Everything the process has logged so far.
   std::string Log() const;
 

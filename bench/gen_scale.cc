@@ -215,6 +215,7 @@ struct DisyncResult {
   size_t tables_rendered = 0;
   long peak_rss_kib = 0;
   long rss_before_kib = 0;
+  double cpu_seconds = 0;  // disyncd's, all threads, from Generate to the answer
 };
 
 // (b): Generate, then Query every 10 ms until success.
@@ -224,6 +225,7 @@ Result<DisyncResult> RunDisync(DisyncdProcess& disyncd, cli::ApiClient& client,
   DISYNC_ASSIGN_OR_RETURN(MemoryUse before, disyncd.Memory());
   result.rss_before_kib = before.rss_kib;
   DISYNC_RETURN_IF_ERROR(ResetPeakMemory(disyncd.pid()));
+  DISYNC_ASSIGN_OR_RETURN(const double cpu_before, disyncd.CpuSeconds());
 
   const auto started = Clock::now();
   DISYNC_ASSIGN_OR_RETURN(
@@ -262,6 +264,8 @@ Result<DisyncResult> RunDisync(DisyncdProcess& disyncd, cli::ApiClient& client,
     if (status != "running") return Error::Unavailable("generation ended " + status + ": " + message);
     std::this_thread::sleep_for(std::chrono::milliseconds(10));  // the polling interval
   }
+  DISYNC_ASSIGN_OR_RETURN(const double cpu_after, disyncd.CpuSeconds());
+  result.cpu_seconds = cpu_after - cpu_before;
   DISYNC_ASSIGN_OR_RETURN(MemoryUse after, disyncd.Memory());
   result.peak_rss_kib = after.peak_rss_kib;
   const std::string log = disyncd.Log();
@@ -367,11 +371,11 @@ int Main(int argc, char** argv) {
                 fmt::format("{:.3f} s (information_schema)", best_a.seconds),
                 fmt::format("{:.2f}", best_b.seconds / best_a.seconds),
                 fmt::format("TaskContent {:.1f} MB (answer {:.1f} MB, parsed by this client in "
-                            "{:.3f} s more); peak RSS {:.0f} MB (before {:.0f} MB); TaskParam "
-                            "{:.2f} MB",
+                            "{:.3f} s more); disyncd CPU {:.2f} s; peak RSS {:.0f} MB (before "
+                            "{:.0f} MB); TaskParam {:.2f} MB",
                             static_cast<double>(best_b.task_content_bytes) / 1e6,
                             static_cast<double>(best_b.answer_bytes) / 1e6,
-                            best_b.client_parse_seconds,
+                            best_b.client_parse_seconds, best_b.cpu_seconds,
                             static_cast<double>(best_b.peak_rss_kib) / 1024.0,
                             static_cast<double>(best_b.rss_before_kib) / 1024.0,
                             static_cast<double>(task_param.size()) / 1e6)});
