@@ -323,6 +323,10 @@ Result<std::vector<TableSchema>> MysqlIntrospector::DescribeTables(
   }
 
   if (!found.empty()) {
+    // MariaDB sends a table's columns together: the table of the previous
+    // row is looked up again only when the name changes.
+    auto table = found.end();
+    size_t last_width = 0;  // the previous table's column count, as room for the next
     DISYNC_RETURN_IF_ERROR(Query(
         fmt::format("SELECT TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, DATA_TYPE, COLUMN_TYPE, "
                     "IS_NULLABLE, CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, "
@@ -330,20 +334,24 @@ Result<std::vector<TableSchema>> MysqlIntrospector::DescribeTables(
                     "WHERE TABLE_SCHEMA = {}{}",
                     schema, table_filter),
         [&](const Row& row) {
-          auto table = found.find(Text(row[0]));
-          if (table == found.end()) return OkStatus();  // a view's column
-          ColumnSchema column;
+          const std::string_view name = row[0].value_or(std::string_view());
+          if (table == found.end() || table->first != name) {
+            if (table != found.end()) last_width = table->second.columns.size();
+            table = found.find(std::string(name));
+            if (table == found.end()) return OkStatus();  // a view's column
+            table->second.columns.reserve(last_width);
+          }
+          ColumnSchema& column = table->second.columns.emplace_back();
           column.name = Text(row[1]);
           column.ordinal = ParseOptionalInt<int32_t>(row[2]).value_or(0);
-          column.data_type = Lower(Text(row[3]));
+          column.data_type = Lower(row[3].value_or(std::string_view()));
           column.column_type = Text(row[4]);
-          column.nullable = Text(row[5]) == "YES";
+          column.nullable = row[5] == "YES";
           column.char_max_length = ParseOptionalInt<int64_t>(row[6]);
           column.numeric_precision = ParseOptionalInt<int32_t>(row[7]);
           column.numeric_scale = ParseOptionalInt<int32_t>(row[8]);
           column.datetime_precision = ParseOptionalInt<int32_t>(row[9]);
           column.comment = Text(row[10]);
-          table->second.columns.push_back(std::move(column));
           return OkStatus();
         }));
 
@@ -413,9 +421,14 @@ Result<std::vector<TableSchema>> MysqlIntrospector::DescribeTables(
     }
   }
 
+  // Most often already in order: MariaDB lists a table's columns by position.
+  const auto by_ordinal = [](const ColumnSchema& a, const ColumnSchema& b) {
+    return a.ordinal < b.ordinal;
+  };
   for (auto& [name, table] : found) {
-    std::sort(table.columns.begin(), table.columns.end(),
-              [](const ColumnSchema& a, const ColumnSchema& b) { return a.ordinal < b.ordinal; });
+    if (!std::is_sorted(table.columns.begin(), table.columns.end(), by_ordinal)) {
+      std::sort(table.columns.begin(), table.columns.end(), by_ordinal);
+    }
   }
   return internal::SelectRequested(std::move(found), wanted, database, progress);
 }
