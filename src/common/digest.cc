@@ -31,16 +31,22 @@ std::string LowerHex(const unsigned char* data, size_t size) {
   return out;
 }
 
-std::string Sha256Hex(std::string_view data) {
+Sha256Bytes Sha256Digest(std::string_view data) {
   // OpenSSL may treat a null pointer specially even with a zero length.
   static constexpr unsigned char kEmpty[1] = {0};
   const auto* bytes =
       data.empty() ? kEmpty : reinterpret_cast<const unsigned char*>(data.data());
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  Sha256Bytes digest{};
   unsigned int digest_size = 0;
   DISYNC_CHECK(EVP_Digest(bytes, data.size(), digest.data(), &digest_size, FetchedSha256(),
                           nullptr) == 1);
-  return LowerHex(digest.data(), digest_size);
+  DISYNC_CHECK(digest_size == digest.size());
+  return digest;
+}
+
+std::string Sha256Hex(std::string_view data) {
+  const Sha256Bytes digest = Sha256Digest(data);
+  return LowerHex(digest.data(), digest.size());
 }
 
 Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {

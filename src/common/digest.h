@@ -4,6 +4,7 @@
 #ifndef DISYNC_COMMON_DIGEST_H_
 #define DISYNC_COMMON_DIGEST_H_
 
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -15,7 +16,9 @@ namespace disync {
 // Lower-case hex of `size` bytes.
 std::string LowerHex(const unsigned char* data, size_t size);
 
-// Lower-case hex SHA-256 of `data`.
+// The 32 bytes of the SHA-256 of `data`, and their lower-case hex.
+using Sha256Bytes = std::array<unsigned char, 32>;
+Sha256Bytes Sha256Digest(std::string_view data);
 std::string Sha256Hex(std::string_view data);
 
 // SHA-256 of data fed in pieces: Sha256Hex of their concatenation, without

@@ -149,9 +149,10 @@ bool IsKafkaTopic(std::string_view name) {
 bool IsHoloIdentifier(std::string_view name) { return !name.empty() && name.size() <= 63; }
 
 // ---- fingerprint ----
-// SHA-256 over a length-prefixed serialisation (generator.h). Each table's
-// part is serialised when its TableSet is built, on the discovery thread
-// that read it; Fingerprint only orders the parts and hashes them.
+// Two levels of SHA-256 (generator.h): each table's length-prefixed
+// serialisation is hashed when its TableSet is built, on the discovery
+// thread that read it; Fingerprint only orders the tables' digests and
+// hashes them.
 
 void PutBytes(std::string* out, std::string_view bytes) {
   const uint64_t size = bytes.size();
@@ -181,42 +182,51 @@ void PutOptional(std::string* out, const std::optional<T>& value) {
   PutBytes(out, std::string_view(digits, static_cast<size_t>(end - digits)));
 }
 
-// One table's part of the fingerprint: its fields, then its columns by
-// (ordinal, name).
-std::string TableFingerprintBytes(const TableSchema& table) {
-  std::string data;
-  data.reserve(256 + 160 * table.columns.size());  // about what a column takes
+// One table's part of the fingerprint: the SHA-256 of its fields, then its
+// columns by (ordinal, name), serialised into `scratch` (reused from table to
+// table).
+Sha256Bytes TableDigest(const TableSchema& table, std::string& scratch) {
+  std::string& data = scratch;
+  data.clear();
   PutBytes(&data, table.database);
   PutBytes(&data, table.name);
   PutBytes(&data, table.comment);
   PutInt(&data, static_cast<int64_t>(table.primary_key.size()));
   for (const std::string& key : table.primary_key) PutBytes(&data, key);
-  std::vector<const ColumnSchema*> columns;
-  columns.reserve(table.columns.size());
-  for (const ColumnSchema& column : table.columns) columns.push_back(&column);
-  std::stable_sort(columns.begin(), columns.end(), [](const ColumnSchema* a, const ColumnSchema* b) {
-    return std::tie(a->ordinal, a->name) < std::tie(b->ordinal, b->name);
-  });
-  PutInt(&data, static_cast<int64_t>(columns.size()));
-  for (const ColumnSchema* column : columns) {
-    PutBytes(&data, column->name);
-    PutInt(&data, column->ordinal);
-    PutBytes(&data, column->data_type);
-    PutBytes(&data, column->column_type);
-    PutInt(&data, column->nullable ? 1 : 0);
-    PutOptional(&data, column->char_max_length);
-    PutOptional(&data, column->numeric_precision);
-    PutOptional(&data, column->numeric_scale);
-    PutOptional(&data, column->datetime_precision);
-    PutBytes(&data, column->comment);
+  PutInt(&data, static_cast<int64_t>(table.columns.size()));
+  const auto put_column = [&data](const ColumnSchema& column) {
+    PutBytes(&data, column.name);
+    PutInt(&data, column.ordinal);
+    PutBytes(&data, column.data_type);
+    PutBytes(&data, column.column_type);
+    PutInt(&data, column.nullable ? 1 : 0);
+    PutOptional(&data, column.char_max_length);
+    PutOptional(&data, column.numeric_precision);
+    PutOptional(&data, column.numeric_scale);
+    PutOptional(&data, column.datetime_precision);
+    PutBytes(&data, column.comment);
+  };
+  const auto by_position = [](const ColumnSchema& a, const ColumnSchema& b) {
+    return std::tie(a.ordinal, a.name) < std::tie(b.ordinal, b.name);
+  };
+  // Connectors sort the columns by ordinal already.
+  if (std::is_sorted(table.columns.begin(), table.columns.end(), by_position)) {
+    for (const ColumnSchema& column : table.columns) put_column(column);
+  } else {
+    std::vector<const ColumnSchema*> columns;
+    columns.reserve(table.columns.size());
+    for (const ColumnSchema& column : table.columns) columns.push_back(&column);
+    std::stable_sort(columns.begin(), columns.end(),
+                     [&](const ColumnSchema* a, const ColumnSchema* b) { return by_position(*a, *b); });
+    for (const ColumnSchema* column : columns) put_column(*column);
   }
-  return data;
+  return Sha256Digest(data);
 }
 
-// A table and its serialised part.
+// A table and its digest.
 struct FingerprintEntry {
   const TableSchema* table;
-  std::string_view bytes;
+  const Sha256Bytes* digest;
 };
 
 // The tables of one source, by reference: what the fingerprint reads.
@@ -228,8 +238,11 @@ struct SourceTables {
 std::string Fingerprint(std::vector<SourceTables> sources) {
   std::stable_sort(sources.begin(), sources.end(),
                    [](const SourceTables& a, const SourceTables& b) { return a.datasource < b.datasource; });
-  Sha256 hash;
-  std::string data = "disync-schema-fingerprint/1";
+  size_t size = 64;
+  for (const SourceTables& source : sources) size += 64 + source.datasource.size() + 32 * source.tables.size();
+  std::string data;
+  data.reserve(size);
+  data = "disync-schema-fingerprint/2";
   PutInt(&data, static_cast<int64_t>(sources.size()));
   for (SourceTables& source : sources) {
     PutBytes(&data, source.datasource);
@@ -238,11 +251,11 @@ std::string Fingerprint(std::vector<SourceTables> sources) {
       return std::tie(a.table->database, a.table->name) < std::tie(b.table->database, b.table->name);
     });
     PutInt(&data, static_cast<int64_t>(tables.size()));
-    hash.Update(data);
-    data.clear();
-    for (const FingerprintEntry& table : tables) hash.Update(table.bytes);
+    for (const FingerprintEntry& table : tables) {
+      data.append(reinterpret_cast<const char*>(table.digest->data()), table.digest->size());
+    }
   }
-  return hash.Update(data).HexDigest();
+  return Sha256Hex(data);
 }
 
 // The tables of a source a selection is planned against, with a name index
@@ -252,24 +265,25 @@ std::string Fingerprint(std::vector<SourceTables> sources) {
 struct TableSet {
   std::vector<TableSchema> tables;
   std::map<std::string, std::vector<const TableSchema*>> by_name;
-  std::vector<std::string> fingerprints;  // TableFingerprintBytes, as `tables`
+  std::vector<Sha256Bytes> digests;  // TableDigest, as `tables`
 
   explicit TableSet(std::vector<TableSchema> discovered) : tables(std::move(discovered)) {
-    fingerprints.reserve(tables.size());
+    digests.reserve(tables.size());
+    std::string scratch;
     for (const TableSchema& table : tables) {
       by_name[table.name].push_back(&table);
-      fingerprints.push_back(TableFingerprintBytes(table));
+      digests.push_back(TableDigest(table, scratch));
     }
   }
 
   // Frees the columns once every plan against the set is rendered; what
-  // Finish reads (names, keys, fingerprint bytes) stays.
+  // Finish reads (names, keys, digests) stays.
   void ReleaseColumns() {
     for (TableSchema& table : tables) std::vector<ColumnSchema>().swap(table.columns);
   }
 
   FingerprintEntry Entry(const TableSchema* table) const {
-    return {table, fingerprints[static_cast<size_t>(table - tables.data())]};
+    return {table, &digests[static_cast<size_t>(table - tables.data())]};
   }
 };
 
@@ -559,15 +573,17 @@ void WriteWriter(JsonWriter& out, const RealtimeScript& script,
 }  // namespace
 
 std::string SchemaFingerprint(const std::vector<SourceSchema>& schemas) {
-  std::vector<std::vector<std::string>> bytes;
-  bytes.reserve(schemas.size());
+  std::vector<std::vector<Sha256Bytes>> digests;
+  digests.reserve(schemas.size());
   std::vector<SourceTables> sources;
+  std::string scratch;
   for (const SourceSchema& schema : schemas) {
     SourceTables source{schema.datasource, {}};
-    std::vector<std::string>& parts = bytes.emplace_back();
-    for (const TableSchema& table : schema.tables) parts.push_back(TableFingerprintBytes(table));
+    std::vector<Sha256Bytes>& parts = digests.emplace_back();
+    parts.reserve(schema.tables.size());
+    for (const TableSchema& table : schema.tables) parts.push_back(TableDigest(table, scratch));
     for (size_t i = 0; i < schema.tables.size(); ++i) {
-      source.tables.push_back({&schema.tables[i], parts[i]});
+      source.tables.push_back({&schema.tables[i], &parts[i]});
     }
     sources.push_back(std::move(source));
   }
@@ -608,7 +624,7 @@ class Builder {
     out.BeginArray();
     for (const TablePlan& table : piece.plans) WriteTableRule(out, table, script_.solution);
     out.EndArray();
-    // Finish reads only names, keys and fingerprint bytes: the columns and
+    // Finish reads only names, keys and digests: the columns and
     // their plans are freed here, on the thread that read them, rather than
     // all at once after the whole TaskContent (10,000 tables, gen_scale:
     // disyncd's peak RSS 210-256 MB -> 130-136 MB, and the render after

@@ -448,6 +448,21 @@ INSTANTIATE_TEST_SUITE_P(
                         }}),
     [](const ::testing::TestParamInfo<FingerprintCase>& info) { return info.param.name; });
 
+// Each table is hashed on its own: a column moved from one table to the
+// next changes the fingerprint, though the columns in order are the same.
+TEST(SchemaFingerprint, TableBoundariesCount) {
+  TableSchema first = GoldenSchemas()[0].tables[1];
+  TableSchema second = first;
+  second.name = "orders_copy";
+  std::vector<SourceSchema> base = {{"mysql_pub", {first, second}}};
+  std::vector<SourceSchema> moved = base;
+  moved[0].tables[1].columns.insert(moved[0].tables[1].columns.begin(),
+                                     moved[0].tables[0].columns.back());
+  moved[0].tables[0].columns.pop_back();
+  EXPECT_NE(SchemaFingerprint(base), SchemaFingerprint(moved));
+  EXPECT_EQ(SchemaFingerprint(base), SchemaFingerprint(base));
+}
+
 TEST(SchemaFingerprint, IgnoresInputOrder) {
   std::vector<SourceSchema> schemas = GoldenSchemas();
   std::string before = SchemaFingerprint(schemas);
