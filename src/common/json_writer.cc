@@ -341,6 +341,8 @@ void JsonWriter::WriteValue(Json& value) {
 
 void JsonWriter::AppendString(std::string_view value) { AppendStringLiteral(value, out_); }
 
+void AppendJsonString(std::string* out, std::string_view value) { AppendStringLiteral(value, out); }
+
 std::vector<std::uint8_t> JsonStringLiteral(std::string_view value) {
   std::vector<std::uint8_t> literal;
   AppendStringLiteral(value, &literal);

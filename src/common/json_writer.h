@@ -52,6 +52,11 @@ struct JsonSplice {
 // PreRenderedJson can carry).
 std::vector<std::uint8_t> JsonStringLiteral(std::string_view value);
 
+// Appends the JSON string literal of `value`, quotes included, to `out`,
+// escaped as JsonWriter::String escapes it: for JSON text assembled ahead of
+// a writer (see JsonWriter::RawValue).
+void AppendJsonString(std::string* out, std::string_view value);
+
 class JsonWriter {
  public:
   explicit JsonWriter(std::string* out) : out_(out) {}
@@ -79,6 +84,17 @@ class JsonWriter {
   // another JsonWriter wrote it), to the array being written: pieces of one
   // array rendered apart, on other threads, are joined without re-parsing.
   JsonWriter& Splice(std::string_view array);
+
+  // Writes one value whose complete text `append(std::string&)` appends to
+  // the output: for hot loops whose values are mostly pieces rendered ahead
+  // (AppendJsonString for the strings between them). The caller answers for
+  // the text being exactly one JSON value.
+  template <typename Append>
+  JsonWriter& RawValue(Append&& append) {
+    BeforeValue();
+    append(*out_);
+    return *this;
+  }
 
   // Shorthands for Key(key) followed by the value.
   JsonWriter& Member(std::string_view key, std::string_view value) { return Key(key).String(value); }

@@ -661,13 +661,12 @@ Result<MappedType> MapColumn(SolutionType target, const ColumnSchema& column,
   return *by_default;
 }
 
-Result<MappedType> ColumnMapper::Map(const ColumnSchema& column) {
+Result<const MappedType*> ColumnMapper::Map(const ColumnSchema& column) {
   Key key{column.data_type,         column.column_type,   column.char_max_length,
           column.numeric_precision, column.numeric_scale, column.datetime_precision};
-  if (auto known = known_.find(key); known != known_.end()) return known->second;
-  Result<MappedType> mapped = MapColumn(target_, column, overrides_);
-  if (mapped.ok()) known_.emplace(std::move(key), mapped.value());
-  return mapped;
+  if (auto known = known_.find(key); known != known_.end()) return &known->second;
+  DISYNC_ASSIGN_OR_RETURN(MappedType mapped, MapColumn(target_, column, overrides_));
+  return &known_.emplace(std::move(key), std::move(mapped)).first->second;
 }
 
 std::optional<std::string> NormalizeMysqlType(std::string_view type) {

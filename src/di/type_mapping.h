@@ -75,13 +75,15 @@ Result<MappedType> MapColumn(SolutionType target, const ColumnSchema& column,
 // MapColumn was a fifth of the planning time). A success is remembered by
 // the column's type fields (everything MapColumn reads but the name); a
 // failure is mapped afresh each time, as its message names the column.
-// Thread-compatible; `overrides` must outlive the mapper.
+// A success is the mapper's own, unchanged while the mapper lives: one
+// address per distinct type, which callers may key their own per-type work
+// on. Thread-compatible; `overrides` must outlive the mapper.
 class ColumnMapper {
  public:
   ColumnMapper(SolutionType target, const std::vector<TypeOverride>& overrides)
       : target_(target), overrides_(overrides) {}
 
-  Result<MappedType> Map(const ColumnSchema& column);
+  Result<const MappedType*> Map(const ColumnSchema& column);
 
  private:
   using Key = std::tuple<std::string, std::string, std::optional<int64_t>, std::optional<int32_t>,

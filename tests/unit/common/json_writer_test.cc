@@ -235,6 +235,25 @@ TEST(JsonWriter, SplicesArraysRenderedApart) {
   EXPECT_TRUE(writer.complete());
 }
 
+// A value assembled by hand takes its place among the others: the writer
+// puts the separators around it, AppendJsonString escapes as String does.
+TEST(JsonWriter, WritesRawValuesInTheirPlaces) {
+  const std::string name = "a \"quoted\"\n\xff name";
+  std::string out;
+  JsonWriter writer(&out);
+  writer.BeginArray().Int(1);
+  writer.RawValue([&](std::string& text) {
+    text += "{\"name\":";
+    AppendJsonString(&text, name);
+    text += '}';
+  });
+  writer.BeginObject().Key("k").RawValue([](std::string& text) { text += "[true]"; }).EndObject();
+  writer.EndArray();
+  EXPECT_TRUE(writer.complete());
+  OJson want = OJson::array({1, {{"name", name}}, {{"k", {true}}}});
+  EXPECT_EQ(out, want.dump(-1, ' ', false, OJson::error_handler_t::replace));
+}
+
 TEST(JsonWriterDeathTest, SplicingOutsideAnArrayAborts) {
   std::string out;
   JsonWriter writer(&out);

@@ -248,15 +248,28 @@ TEST(ColumnMapper, MapsEveryColumnAsMapColumnDoes) {
     ColumnMapper mapper(target, overrides);
     for (const ColumnSchema& column : columns) {
       Result<MappedType> want = MapColumn(target, column, overrides);
-      Result<MappedType> got = mapper.Map(column);
+      Result<const MappedType*> got = mapper.Map(column);
       ASSERT_EQ(got.ok(), want.ok()) << column.column_type;
       if (want.ok()) {
-        EXPECT_EQ(got.value(), want.value()) << column.column_type;
+        EXPECT_EQ(*got.value(), want.value()) << column.column_type;
       } else {
         EXPECT_EQ(got.error().message(), want.error().message());
       }
     }
   }
+}
+
+// One address per distinct type, for as long as the mapper lives.
+TEST(ColumnMapper, AnswersOneTypeWithOneAddress) {
+  const std::vector<TypeOverride> overrides;  // the mapper keeps a reference
+  ColumnMapper mapper(SolutionType::kHolo, overrides);
+  Result<const MappedType*> first = mapper.Map(Column("decimal", "decimal(12,2)", 12, 2));
+  Result<const MappedType*> other = mapper.Map(Column("decimal", "decimal(38,10)", 38, 10));
+  Result<const MappedType*> again = mapper.Map(Column("decimal", "decimal(12,2)", 12, 2));
+  ASSERT_TRUE(first.ok() && other.ok() && again.ok());
+  EXPECT_EQ(first.value(), again.value());
+  EXPECT_NE(first.value(), other.value());
+  EXPECT_EQ(first.value()->target_type, "numeric(12,2)");
 }
 
 TEST(MapColumn, OverrideTargetTheSolutionLacksIsInvalid) {
