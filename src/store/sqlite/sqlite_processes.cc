@@ -34,14 +34,17 @@ std::optional<ProcessStatus> ParseProcessStatus(std::string_view text) {
 
 namespace {
 
-// Every column but task_content, which ReadTaskContent reads; and without
-// task_param, for the details that leave it out.
-constexpr std::string_view kProcessColumns =
-    "id, project_id, task_type, kind, task_id, task_param, caller_user_id, status, message, "
-    "done, total, attempts, created_ms, updated_ms";
-constexpr std::string_view kProcessColumnsButParam =
-    "id, project_id, task_type, kind, task_id, '', caller_user_id, status, message, "
-    "done, total, attempts, created_ms, updated_ms";
+// A process with its TaskParam (process_params); and without it, for the
+// details that leave it out. The TaskContent (process_contents) is read by
+// ReadTaskContent. Both texts have tables of their own (migration 0004), so
+// that the row of a process stays a few dozen bytes.
+constexpr std::string_view kSelectProcessWithParam =
+    "SELECT p.id, p.project_id, p.task_type, p.kind, p.task_id, t.task_param, p.caller_user_id, "
+    "p.status, p.message, p.done, p.total, p.attempts, p.created_ms, p.updated_ms "
+    "FROM processes p LEFT JOIN process_params t ON t.process_id = p.id WHERE p.id = ?";
+constexpr std::string_view kSelectProcess =
+    "SELECT id, project_id, task_type, kind, task_id, '', caller_user_id, status, message, "
+    "done, total, attempts, created_ms, updated_ms FROM processes WHERE id = ?";
 
 Result<Process> ReadProcess(const Statement& row) {
   Process p;
@@ -50,6 +53,7 @@ Result<Process> ReadProcess(const Statement& row) {
   p.task_type = row.ColumnText(2);
   p.kind = row.ColumnText(3);
   p.task_id = FileId(row.ColumnInt(4));
+  if (row.ColumnType(5) == SQLITE_NULL) return Error(ErrorCode::kCorruption, "process has no TaskParam");
   p.task_param = row.ColumnText(5);
   p.caller_user_id = row.ColumnText(6);
   auto status = ParseProcessStatus(row.ColumnText(7));
@@ -71,8 +75,8 @@ Result<Process> ReadProcess(const Statement& row) {
 // every answer that carries it.
 Result<std::string> ReadTaskContent(sqlite3* db, ProcessId id) {
   sqlite3_blob* blob = nullptr;
-  int rc = sqlite3_blob_open(db, "main", "processes", "task_content", id.value(), /*flags=*/0,
-                             &blob);
+  int rc = sqlite3_blob_open(db, "main", "process_contents", "task_content", id.value(),
+                             /*flags=*/0, &blob);
   if (rc != SQLITE_OK) {
     Error error = sqlite_internal::SqliteError(db, rc, "open the task_content of a process");
     sqlite3_blob_close(blob);  // a no-op on nullptr
@@ -90,13 +94,9 @@ Result<std::string> ReadTaskContent(sqlite3* db, ProcessId id) {
 }  // namespace
 
 Result<Process> SqliteStore::GetProcessOn(StatementCache& on, ProcessId id, ProcessDetail detail) {
-  // Built once: the statement cache finds them without a new text per call.
-  static const std::string kSelectFull =
-      "SELECT " + std::string(kProcessColumns) + " FROM processes WHERE id = ?";
-  static const std::string kSelectButParam =
-      "SELECT " + std::string(kProcessColumnsButParam) + " FROM processes WHERE id = ?";
   DISYNC_ASSIGN_OR_RETURN(
-      Statement stmt, on.Prepare(detail == ProcessDetail::kFull ? kSelectFull : kSelectButParam));
+      Statement stmt,
+      on.Prepare(detail == ProcessDetail::kFull ? kSelectProcessWithParam : kSelectProcess));
   stmt.BindInt(1, id.value());
   DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return Error::NotFound("process " + std::to_string(id.value()) + " not found");
@@ -135,18 +135,22 @@ Result<EnqueueOutcome> SqliteStore::EnqueueProcess(const NewProcess& process,
         Statement insert,
         statements_->Prepare(
                            "INSERT INTO processes (project_id, task_type, kind, task_id, "
-                           "task_param, caller_user_id, status, created_ms, updated_ms) "
-                           "VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)"));
+                           "caller_user_id, status, created_ms, updated_ms) "
+                           "VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)"));
     insert.BindInt(1, process.project.value())
         .BindText(2, process.task_type)
         .BindText(3, process.kind)
         .BindInt(4, process.task_id.value())
-        .BindText(5, process.task_param)
-        .BindText(6, process.caller_user_id)
-        .BindInt(7, now)
-        .BindInt(8, now);
+        .BindText(5, process.caller_user_id)
+        .BindInt(6, now)
+        .BindInt(7, now);
     DISYNC_RETURN_IF_ERROR(insert.Run());
     ProcessId id(sqlite3_last_insert_rowid(db_));
+    DISYNC_ASSIGN_OR_RETURN(
+        Statement param,
+        statements_->Prepare("INSERT INTO process_params (process_id, task_param) VALUES (?, ?)"));
+    param.BindInt(1, id.value()).BindTextNoCopy(2, process.task_param);
+    DISYNC_RETURN_IF_ERROR(param.Run());
     if (token) {
       DISYNC_ASSIGN_OR_RETURN(
           Statement remember,
@@ -247,19 +251,24 @@ Status SqliteStore::FinishProcess(ProcessId id, const std::string& owner, Proces
     DISYNC_ASSIGN_OR_RETURN(
         Statement stmt,
         statements_->Prepare(
-                           "UPDATE processes SET status = ?, message = ?, task_content = ?, "
+                           "UPDATE processes SET status = ?, message = ?, "
                            "done = CASE WHEN ? = 'success' THEN total ELSE done END, "
                            "lease_owner = '', lease_expires_ms = 0, updated_ms = ? "
                            "WHERE id = ? AND status = 'running' AND lease_owner = ?"));
     stmt.BindText(1, ToString(status))
         .BindText(2, message)
-        .BindTextNoCopy(3, task_content)
-        .BindText(4, ToString(status))
-        .BindInt(5, ToUnixMillis(clock_.Now()))
-        .BindInt(6, id.value())
-        .BindText(7, owner);
+        .BindText(3, ToString(status))
+        .BindInt(4, ToUnixMillis(clock_.Now()))
+        .BindInt(5, id.value())
+        .BindText(6, owner);
     DISYNC_RETURN_IF_ERROR(stmt.Run());
     if (sqlite3_changes(db_) == 0) return Error::NotFound("the lease of the process was lost");
+    DISYNC_ASSIGN_OR_RETURN(
+        Statement content,
+        statements_->Prepare(
+            "INSERT OR REPLACE INTO process_contents (process_id, task_content) VALUES (?, ?)"));
+    content.BindInt(1, id.value()).BindTextNoCopy(2, task_content);
+    DISYNC_RETURN_IF_ERROR(content.Run());
     return OkStatus();
   });
 }

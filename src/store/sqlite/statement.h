@@ -133,6 +133,8 @@ class Statement {
   }
 
   int64_t ColumnInt(int index) const { return sqlite3_column_int64(stmt_, index); }
+  // SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL.
+  int ColumnType(int index) const { return sqlite3_column_type(stmt_, index); }
   std::string ColumnText(int index) const {
     const unsigned char* text = sqlite3_column_text(stmt_, index);
     if (text == nullptr) return {};

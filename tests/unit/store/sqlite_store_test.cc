@@ -18,6 +18,7 @@
 
 #include "common/time_format.h"
 #include "iam/secret_box.h"
+#include "store/migrations.h"
 #include "support/temp_dir.h"
 
 namespace disync::store {
@@ -150,8 +151,8 @@ class SqliteStoreTest : public ::testing::Test {
 };
 
 // Every migration in src/store/migrations, in order.
-constexpr int kLatestVersion = 3;
-constexpr const char* kAppliedVersions = "1:init,2:objects,3:processes_tasks";
+constexpr int kLatestVersion = 4;
+constexpr const char* kAppliedVersions = "1:init,2:objects,3:processes_tasks,4:process_texts";
 
 TEST_F(SqliteStoreTest, OpenMigratesANewFile) {
   auto store = OpenOrDie();
@@ -1751,6 +1752,58 @@ TEST_F(SqliteStoreTest, ListRefTasksFiltersByWorkspaceDataSourceDirectionAndType
   EXPECT_TRUE(users->empty());
 }
 
+
+// A store written by a binary of schema 3 kept a process's TaskParam and
+// TaskContent in its row; migration 4 moves them to tables of their own, and
+// every process reads back as it was, the running one still claimable.
+TEST_F(SqliteStoreTest, MigrationFourKeepsEveryProcessAndItsTexts) {
+  std::string schema3 =
+      "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+      "applied_ms INTEGER NOT NULL);";
+  for (size_t i = 0; i < kMigrationCount && kMigrations[i].version <= 3; ++i) {
+    schema3 += kMigrations[i].sql;
+    schema3 += ";INSERT INTO schema_version VALUES (" + std::to_string(kMigrations[i].version) +
+               ", '" + kMigrations[i].name + "', 0);";
+  }
+  const std::string content = "{\"type\":\"job\",\"big\":\"" + std::string(200000, 'c') + "\"}";
+  ExecRaw(db_path_, schema3 +
+                        "INSERT INTO projects (id, identifier, created_ms, modified_ms) VALUES (7, 'p', 0, 0);"
+                        "INSERT INTO processes (id, project_id, task_type, kind, task_param, "
+                        "caller_user_id, status, message, done, total, task_content, created_ms, "
+                        "updated_ms) VALUES "
+                        "(1, 7, 'DI_REALTIME', 'create', '{\"p\":1}', 'u', 'success', '', 3, 3, '" +
+                        content +
+                        "', 10, 11),"
+                        "(2, 7, 'DI_REALTIME', 'create', '{\"p\":2}', 'u', 'fail', 'why', 0, 3, '', "
+                        "12, 13),"
+                        "(3, 7, 'DI_REALTIME', 'create', '{\"p\":3}', 'u', 'queued', '', 0, 0, '', "
+                        "14, 14);");
+  ASSERT_EQ(QueryRaw(db_path_, "SELECT MAX(version) FROM schema_version"), "3");
+
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->schema_version(), kLatestVersion);
+  auto succeeded = store->GetProcess(ProcessId(1), ProcessDetail::kFull);
+  ASSERT_TRUE(succeeded.ok()) << succeeded.error().message();
+  EXPECT_EQ(succeeded->status, ProcessStatus::kSuccess);
+  EXPECT_EQ(succeeded->task_param, "{\"p\":1}");
+  EXPECT_TRUE(succeeded->task_content == content) << succeeded->task_content.size() << " bytes";
+  EXPECT_EQ(succeeded->done, 3);
+  EXPECT_EQ(succeeded->updated, FromUnixMillis(11));
+  auto failed = store->GetProcess(ProcessId(2), ProcessDetail::kFull);
+  ASSERT_TRUE(failed.ok()) << failed.error().message();
+  EXPECT_EQ(failed->status, ProcessStatus::kFail);
+  EXPECT_EQ(failed->message, "why");
+  EXPECT_EQ(failed->task_param, "{\"p\":2}");
+  auto claimed = store->ClaimProcess("w", kT0, kT0 + std::chrono::minutes(1));
+  ASSERT_TRUE(claimed.ok() && claimed->has_value());
+  EXPECT_EQ((**claimed).id, ProcessId(3));
+  EXPECT_EQ((**claimed).task_param, "{\"p\":3}");
+  // The texts left the row.
+  EXPECT_EQ(QueryRaw(db_path_, "SELECT count(*) FROM pragma_table_info('processes') "
+                               "WHERE name IN ('task_param', 'task_content')"),
+            "0");
+}
 
 // A process's large texts: its TaskParam, and the TaskContent it succeeded
 // with (read through a blob handle), come back whole in a full read, only
