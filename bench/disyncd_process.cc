@@ -106,7 +106,8 @@ Result<double> ReadCpuSeconds(pid_t pid) {
   // The command name (field 2) may hold spaces; the fields after it start
   // past its closing parenthesis: state is field 3, utime 14, stime 15.
   const size_t close = stat.rfind(')');
-  if (close == std::string::npos) return Error::Unavailable("no /proc/" + std::to_string(pid) + "/stat");
+  if (close == std::string::npos)
+    return Error::Unavailable("no /proc/" + std::to_string(pid) + "/stat");
   std::istringstream fields(stat.substr(close + 1));
   std::string field;
   long long utime = -1, stime = -1;

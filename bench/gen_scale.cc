@@ -363,22 +363,22 @@ int Main(int argc, char** argv) {
       }
       if (i == 0 || b->seconds < best_b.seconds) best_b = *b;
     }
-    report.Add({"gen_scale",
-                fmt::format("{} tables x {} cols, {} dbs", n, kColumns, catalog.databases.size()),
-                fmt::format("{:.3f} s (discovery {:.3f}, render {:.3f}, store {:.3f}, answer {:.3f})",
-                            best_b.seconds, best_b.discovery_seconds, best_b.render_seconds,
-                            best_b.store_seconds, best_b.answer_seconds),
-                fmt::format("{:.3f} s (information_schema)", best_a.seconds),
-                fmt::format("{:.2f}", best_b.seconds / best_a.seconds),
-                fmt::format("TaskContent {:.1f} MB (answer {:.1f} MB, parsed by this client in "
-                            "{:.3f} s more); disyncd CPU {:.2f} s; peak RSS {:.0f} MB (before "
-                            "{:.0f} MB); TaskParam {:.2f} MB",
-                            static_cast<double>(best_b.task_content_bytes) / 1e6,
-                            static_cast<double>(best_b.answer_bytes) / 1e6,
-                            best_b.client_parse_seconds, best_b.cpu_seconds,
-                            static_cast<double>(best_b.peak_rss_kib) / 1024.0,
-                            static_cast<double>(best_b.rss_before_kib) / 1024.0,
-                            static_cast<double>(task_param.size()) / 1e6)});
+    report.Add(
+        {"gen_scale",
+         fmt::format("{} tables x {} cols, {} dbs", n, kColumns, catalog.databases.size()),
+         fmt::format("{:.3f} s (discovery {:.3f}, render {:.3f}, store {:.3f}, answer {:.3f})",
+                     best_b.seconds, best_b.discovery_seconds, best_b.render_seconds,
+                     best_b.store_seconds, best_b.answer_seconds),
+         fmt::format("{:.3f} s (information_schema)", best_a.seconds),
+         fmt::format("{:.2f}", best_b.seconds / best_a.seconds),
+         fmt::format("TaskContent {:.1f} MB (answer {:.1f} MB, parsed by this client in "
+                     "{:.3f} s more); disyncd CPU {:.2f} s; peak RSS {:.0f} MB (before "
+                     "{:.0f} MB); TaskParam {:.2f} MB",
+                     static_cast<double>(best_b.task_content_bytes) / 1e6,
+                     static_cast<double>(best_b.answer_bytes) / 1e6, best_b.client_parse_seconds,
+                     best_b.cpu_seconds, static_cast<double>(best_b.peak_rss_kib) / 1024.0,
+                     static_cast<double>(best_b.rss_before_kib) / 1024.0,
+                     static_cast<double>(task_param.size()) / 1e6)});
   }
   auto stopped = disyncd.Stop();
   if (!stopped.ok()) return fail(stopped.error());

@@ -260,8 +260,9 @@ Sha256Bytes TableDigest(const TableSchema& table, std::string& scratch) {
     std::vector<const ColumnSchema*> columns;
     columns.reserve(table.columns.size());
     for (const ColumnSchema& column : table.columns) columns.push_back(&column);
-    std::stable_sort(columns.begin(), columns.end(),
-                     [&](const ColumnSchema* a, const ColumnSchema* b) { return by_position(*a, *b); });
+    std::stable_sort(
+        columns.begin(), columns.end(),
+        [&](const ColumnSchema* a, const ColumnSchema* b) { return by_position(*a, *b); });
     for (const ColumnSchema* column : columns) put_column(*column);
   }
   return Sha256Digest(data);
@@ -283,7 +284,8 @@ std::string Fingerprint(std::vector<SourceTables> sources) {
   std::stable_sort(sources.begin(), sources.end(),
                    [](const SourceTables& a, const SourceTables& b) { return a.datasource < b.datasource; });
   size_t size = 64;
-  for (const SourceTables& source : sources) size += 64 + source.datasource.size() + 32 * source.tables.size();
+  for (const SourceTables& source : sources)
+    size += 64 + source.datasource.size() + 32 * source.tables.size();
   std::string data;
   data.reserve(size);
   data = "disync-schema-fingerprint/2";

@@ -53,7 +53,8 @@ Result<Process> ReadProcess(const Statement& row) {
   p.task_type = row.ColumnText(2);
   p.kind = row.ColumnText(3);
   p.task_id = FileId(row.ColumnInt(4));
-  if (row.ColumnType(5) == SQLITE_NULL) return Error(ErrorCode::kCorruption, "process has no TaskParam");
+  if (row.ColumnType(5) == SQLITE_NULL)
+    return Error(ErrorCode::kCorruption, "process has no TaskParam");
   p.task_param = row.ColumnText(5);
   p.caller_user_id = row.ColumnText(6);
   auto status = ParseProcessStatus(row.ColumnText(7));
@@ -133,10 +134,9 @@ Result<EnqueueOutcome> SqliteStore::EnqueueProcess(const NewProcess& process,
     int64_t now = ToUnixMillis(clock_.Now());
     DISYNC_ASSIGN_OR_RETURN(
         Statement insert,
-        statements_->Prepare(
-                           "INSERT INTO processes (project_id, task_type, kind, task_id, "
-                           "caller_user_id, status, created_ms, updated_ms) "
-                           "VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)"));
+        statements_->Prepare("INSERT INTO processes (project_id, task_type, kind, task_id, "
+                             "caller_user_id, status, created_ms, updated_ms) "
+                             "VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)"));
     insert.BindInt(1, process.project.value())
         .BindText(2, process.task_type)
         .BindText(3, process.kind)
@@ -250,11 +250,10 @@ Status SqliteStore::FinishProcess(ProcessId id, const std::string& owner, Proces
   return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
     DISYNC_ASSIGN_OR_RETURN(
         Statement stmt,
-        statements_->Prepare(
-                           "UPDATE processes SET status = ?, message = ?, "
-                           "done = CASE WHEN ? = 'success' THEN total ELSE done END, "
-                           "lease_owner = '', lease_expires_ms = 0, updated_ms = ? "
-                           "WHERE id = ? AND status = 'running' AND lease_owner = ?"));
+        statements_->Prepare("UPDATE processes SET status = ?, message = ?, "
+                             "done = CASE WHEN ? = 'success' THEN total ELSE done END, "
+                             "lease_owner = '', lease_expires_ms = 0, updated_ms = ? "
+                             "WHERE id = ? AND status = 'running' AND lease_owner = ?"));
     stmt.BindText(1, ToString(status))
         .BindText(2, message)
         .BindText(3, ToString(status))

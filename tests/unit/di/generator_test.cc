@@ -457,7 +457,7 @@ TEST(SchemaFingerprint, TableBoundariesCount) {
   std::vector<SourceSchema> base = {{"mysql_pub", {first, second}}};
   std::vector<SourceSchema> moved = base;
   moved[0].tables[1].columns.insert(moved[0].tables[1].columns.begin(),
-                                     moved[0].tables[0].columns.back());
+                                    moved[0].tables[0].columns.back());
   moved[0].tables[0].columns.pop_back();
   EXPECT_NE(SchemaFingerprint(base), SchemaFingerprint(moved));
   EXPECT_EQ(SchemaFingerprint(base), SchemaFingerprint(base));

@@ -1752,7 +1752,6 @@ TEST_F(SqliteStoreTest, ListRefTasksFiltersByWorkspaceDataSourceDirectionAndType
   EXPECT_TRUE(users->empty());
 }
 
-
 // A store written by a binary of schema 3 kept a process's TaskParam and
 // TaskContent in its row; migration 4 moves them to tables of their own, and
 // every process reads back as it was, the running one still claimable.
@@ -1766,18 +1765,20 @@ TEST_F(SqliteStoreTest, MigrationFourKeepsEveryProcessAndItsTexts) {
                ", '" + kMigrations[i].name + "', 0);";
   }
   const std::string content = "{\"type\":\"job\",\"big\":\"" + std::string(200000, 'c') + "\"}";
-  ExecRaw(db_path_, schema3 +
-                        "INSERT INTO projects (id, identifier, created_ms, modified_ms) VALUES (7, 'p', 0, 0);"
-                        "INSERT INTO processes (id, project_id, task_type, kind, task_param, "
-                        "caller_user_id, status, message, done, total, task_content, created_ms, "
-                        "updated_ms) VALUES "
-                        "(1, 7, 'DI_REALTIME', 'create', '{\"p\":1}', 'u', 'success', '', 3, 3, '" +
-                        content +
-                        "', 10, 11),"
-                        "(2, 7, 'DI_REALTIME', 'create', '{\"p\":2}', 'u', 'fail', 'why', 0, 3, '', "
-                        "12, 13),"
-                        "(3, 7, 'DI_REALTIME', 'create', '{\"p\":3}', 'u', 'queued', '', 0, 0, '', "
-                        "14, 14);");
+  ExecRaw(
+      db_path_,
+      schema3 +
+          "INSERT INTO projects (id, identifier, created_ms, modified_ms) VALUES (7, 'p', 0, 0);"
+          "INSERT INTO processes (id, project_id, task_type, kind, task_param, "
+          "caller_user_id, status, message, done, total, task_content, created_ms, "
+          "updated_ms) VALUES "
+          "(1, 7, 'DI_REALTIME', 'create', '{\"p\":1}', 'u', 'success', '', 3, 3, '" +
+          content +
+          "', 10, 11),"
+          "(2, 7, 'DI_REALTIME', 'create', '{\"p\":2}', 'u', 'fail', 'why', 0, 3, '', "
+          "12, 13),"
+          "(3, 7, 'DI_REALTIME', 'create', '{\"p\":3}', 'u', 'queued', '', 0, 0, '', "
+          "14, 14);");
   ASSERT_EQ(QueryRaw(db_path_, "SELECT MAX(version) FROM schema_version"), "3");
 
   auto store = OpenOrDie();
@@ -1800,8 +1801,9 @@ TEST_F(SqliteStoreTest, MigrationFourKeepsEveryProcessAndItsTexts) {
   EXPECT_EQ((**claimed).id, ProcessId(3));
   EXPECT_EQ((**claimed).task_param, "{\"p\":3}");
   // The texts left the row.
-  EXPECT_EQ(QueryRaw(db_path_, "SELECT count(*) FROM pragma_table_info('processes') "
-                               "WHERE name IN ('task_param', 'task_content')"),
+  EXPECT_EQ(QueryRaw(db_path_,
+                     "SELECT count(*) FROM pragma_table_info('processes') "
+                     "WHERE name IN ('task_param', 'task_content')"),
             "0");
 }
 
