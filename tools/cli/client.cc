@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <chrono>
+#include <cstdint>
 #include <utility>
 
 #include "common/random.h"
@@ -38,6 +39,7 @@ std::string UrlPart(CURLU* url, CURLUPart part) {
 }
 
 struct Sink {
+  CURL* handle;
   std::string* body;
   size_t limit;
 };
@@ -46,6 +48,16 @@ size_t Write(char* data, size_t size, size_t count, void* user) {
   auto* sink = static_cast<Sink*>(user);
   size_t n = size * count;
   if (sink->body->size() + n > sink->limit) return 0;  // aborts with CURLE_WRITE_ERROR
+  if (sink->body->empty()) {
+    // Room for the whole body at once when its length is announced: a
+    // 45 MB TaskContent answer grew by doubling, copying and faulting in
+    // twice its size.
+    curl_off_t length = -1;
+    if (curl_easy_getinfo(sink->handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK &&
+        length > 0 && static_cast<uint64_t>(length) <= sink->limit) {
+      sink->body->reserve(static_cast<size_t>(length));
+    }
+  }
   sink->body->append(data, n);
   return n;
 }
@@ -117,7 +129,7 @@ Result<ApiResponse> ApiClient::Call(const ApiCall& call) {
   curl_easy_reset(h);  // keeps the connection cache
   std::string url = base_url_ + request.target;
   std::string body;
-  Sink sink{&body, options_.max_response_bytes};
+  Sink sink{h, &body, options_.max_response_bytes};
   char error_buffer[CURL_ERROR_SIZE] = {};
 
   std::unique_ptr<curl_slist, SlistDeleter> headers;
