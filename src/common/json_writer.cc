@@ -254,10 +254,7 @@ JsonWriter& JsonWriter::String(std::string_view value) {
 
 JsonWriter& JsonWriter::Int(int64_t value) {
   BeforeValue();
-  char buffer[24];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  DISYNC_CHECK(ec == std::errc());
-  out_->append(buffer, end);
+  AppendJsonInt(out_, value);
   return *this;
 }
 
@@ -342,6 +339,13 @@ void JsonWriter::WriteValue(Json& value) {
 void JsonWriter::AppendString(std::string_view value) { AppendStringLiteral(value, out_); }
 
 void AppendJsonString(std::string* out, std::string_view value) { AppendStringLiteral(value, out); }
+
+void AppendJsonInt(std::string* out, int64_t value) {
+  char buffer[24];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer), value);
+  DISYNC_CHECK(ec == std::errc());
+  out->append(buffer, end);
+}
 
 std::vector<std::uint8_t> JsonStringLiteral(std::string_view value) {
   std::vector<std::uint8_t> literal;

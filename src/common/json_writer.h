@@ -56,6 +56,8 @@ std::vector<std::uint8_t> JsonStringLiteral(std::string_view value);
 // escaped as JsonWriter::String escapes it: for JSON text assembled ahead of
 // a writer (see JsonWriter::RawValue).
 void AppendJsonString(std::string* out, std::string_view value);
+// Appends `value` as JsonWriter::Int writes it.
+void AppendJsonInt(std::string* out, int64_t value);
 
 class JsonWriter {
  public:
@@ -87,8 +89,8 @@ class JsonWriter {
 
   // Writes one value whose complete text `append(std::string&)` appends to
   // the output: for hot loops whose values are mostly pieces rendered ahead
-  // (AppendJsonString for the strings between them). The caller answers for
-  // the text being exactly one JSON value.
+  // (AppendJsonString and AppendJsonInt for the values between them). The
+  // caller answers for the text being exactly one JSON value.
   template <typename Append>
   JsonWriter& RawValue(Append&& append) {
     BeforeValue();

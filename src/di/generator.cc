@@ -73,26 +73,19 @@ struct ColumnTypeText {
   std::string tail;    // ,"sourceType":"S","rule":"R","lossy":B[,"lossyReason":"..."]}
 };
 
-void AppendInt(std::string& out, int64_t value) {
-  char digits[24];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof(digits), value);
-  DISYNC_CHECK(ec == std::errc());
-  out.append(digits, end);
-}
-
 // `source_type`: what the column's sourceType shows, one per mapped type
 // (ColumnMapper keys its types on data_type and column_type).
 ColumnTypeText RenderColumnType(const MappedType& mapped, std::string_view source_type) {
   ColumnTypeText text;
   text.head = "{\"columnSize\":";
-  AppendInt(text.head, mapped.column_size);
+  AppendJsonInt(&text.head, mapped.column_size);
   text.head += ",\"name\":";
   text.middle = ",\"newDigit\":";
-  AppendInt(text.middle, mapped.digit);
+  AppendJsonInt(&text.middle, mapped.digit);
   text.middle += ",\"type\":";
   AppendJsonString(&text.middle, mapped.target_type);
   text.middle += ",\"digit\":";
-  AppendInt(text.middle, mapped.digit);
+  AppendJsonInt(&text.middle, mapped.digit);
   text.middle += ",\"primaryKey\":";
   text.tail = ",\"sourceType\":";
   AppendJsonString(&text.tail, source_type);
@@ -537,7 +530,7 @@ void WriteColumn(JsonWriter& out, const ColumnPlan& plan, size_t index) {
     text += plan.type->head;
     AppendJsonString(&text, column.name);
     text += ",\"index\":";
-    AppendInt(text, static_cast<int64_t>(index));
+    AppendJsonInt(&text, static_cast<int64_t>(index));
     text += ",\"comment\":";
     AppendJsonString(&text, column.comment);
     text += plan.type->middle;
