@@ -420,8 +420,14 @@ class SelectionPlanner {
     columns.reserve(table.columns.size());
     plan.columns.reserve(table.columns.size());
     for (const ColumnSchema& column : table.columns) columns.push_back(&column);
-    std::stable_sort(columns.begin(), columns.end(),
-                     [](const ColumnSchema* a, const ColumnSchema* b) { return a->ordinal < b->ordinal; });
+    // The connectors hand the columns over in order; the sort (and its
+    // buffer) is for other callers.
+    auto by_ordinal = [](const ColumnSchema* a, const ColumnSchema* b) {
+      return a->ordinal < b->ordinal;
+    };
+    if (!std::is_sorted(columns.begin(), columns.end(), by_ordinal)) {
+      std::stable_sort(columns.begin(), columns.end(), by_ordinal);
+    }
     for (const ColumnSchema* column : columns) {
       Result<const MappedType*> mapped = mapper_.Map(*column);
       if (!mapped.ok()) {
