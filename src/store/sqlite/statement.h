@@ -116,6 +116,12 @@ class Statement {
     return *this;
   }
 
+  // As BindTextNoCopy, for a BLOB.
+  Statement& BindBlobNoCopy(int index, std::string_view value) {
+    Remember(sqlite3_bind_blob64(stmt_, index, value.data(), value.size(), SQLITE_STATIC));
+    return *this;
+  }
+
   // True when a row is available, false when the statement is done.
   Result<bool> Step() {
     if (bind_rc_ != SQLITE_OK) return SqliteError(db_, bind_rc_, "bind");

@@ -151,8 +151,9 @@ class SqliteStoreTest : public ::testing::Test {
 };
 
 // Every migration in src/store/migrations, in order.
-constexpr int kLatestVersion = 4;
-constexpr const char* kAppliedVersions = "1:init,2:objects,3:processes_tasks,4:process_texts";
+constexpr int kLatestVersion = 5;
+constexpr const char* kAppliedVersions =
+    "1:init,2:objects,3:processes_tasks,4:process_texts,5:process_content_chunks";
 
 TEST_F(SqliteStoreTest, OpenMigratesANewFile) {
   auto store = OpenOrDie();
@@ -1807,6 +1808,69 @@ TEST_F(SqliteStoreTest, MigrationFourKeepsEveryProcessAndItsTexts) {
             "0");
 }
 
+// A store of schema 4 kept a process's TaskContent as one value in
+// process_contents; migration 5 moves each into process_content_chunks as
+// one piece, and it reads back whole; a failed process's empty one leaves
+// no piece. A content finished after the migration is stored in pieces.
+TEST_F(SqliteStoreTest, MigrationFiveKeepsEveryTaskContent) {
+  std::string schema4 =
+      "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+      "applied_ms INTEGER NOT NULL);";
+  for (size_t i = 0; i < kMigrationCount && kMigrations[i].version <= 4; ++i) {
+    schema4 += kMigrations[i].sql;
+    schema4 += ";INSERT INTO schema_version VALUES (" + std::to_string(kMigrations[i].version) +
+               ", '" + kMigrations[i].name + "', 0);";
+  }
+  std::string content = "{\"type\":\"job\",\"big\":\"";
+  for (int i = 0; i < 1500000; ++i) content += static_cast<char>('a' + i % 26);
+  content += "\"}";
+  ExecRaw(
+      db_path_,
+      schema4 +
+          "INSERT INTO projects (id, identifier, created_ms, modified_ms) VALUES (7, 'p', 0, 0);"
+          "INSERT INTO processes (id, project_id, task_type, kind, caller_user_id, status, "
+          "message, done, total, created_ms, updated_ms) VALUES "
+          "(1, 7, 'DI_REALTIME', 'create', 'u', 'success', '', 3, 3, 10, 11),"
+          "(2, 7, 'DI_REALTIME', 'create', 'u', 'fail', 'why', 0, 3, 12, 13),"
+          "(3, 7, 'DI_REALTIME', 'create', 'u', 'queued', '', 0, 0, 14, 14);"
+          "INSERT INTO process_params (process_id, task_param) VALUES "
+          "(1, '{\"p\":1}'), (2, '{\"p\":2}'), (3, '{\"p\":3}');"
+          "INSERT INTO process_contents (process_id, task_content) VALUES (1, '" +
+          content + "'), (2, '');");
+  ASSERT_EQ(QueryRaw(db_path_, "SELECT MAX(version) FROM schema_version"), "4");
+
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->schema_version(), kLatestVersion);
+  auto succeeded = store->GetProcess(ProcessId(1), ProcessDetail::kFull);
+  ASSERT_TRUE(succeeded.ok()) << succeeded.error().message();
+  EXPECT_EQ(succeeded->status, ProcessStatus::kSuccess);
+  EXPECT_EQ(succeeded->task_param, "{\"p\":1}");
+  EXPECT_TRUE(succeeded->task_content == content) << succeeded->task_content.size() << " bytes";
+  auto failed = store->GetProcess(ProcessId(2), ProcessDetail::kFull);
+  ASSERT_TRUE(failed.ok()) << failed.error().message();
+  EXPECT_EQ(failed->message, "why");
+  EXPECT_TRUE(failed->task_content.empty());
+  EXPECT_EQ(QueryRaw(db_path_,
+                     "SELECT group_concat(process_id || ':' || seq || ':' || "
+                     "length(bytes)) FROM process_content_chunks"),
+            "1:0:" + std::to_string(content.size()));
+  EXPECT_EQ(
+      QueryRaw(db_path_, "SELECT count(*) FROM sqlite_schema WHERE name = 'process_contents'"),
+      "0");
+
+  // The queued one runs and finishes after the migration: in pieces.
+  auto claimed = store->ClaimProcess("w", kT0, kT0 + std::chrono::minutes(1));
+  ASSERT_TRUE(claimed.ok() && claimed->has_value());
+  ASSERT_EQ((**claimed).id, ProcessId(3));
+  ASSERT_TRUE(store->FinishProcess(ProcessId(3), "w", ProcessStatus::kSuccess, "", content).ok());
+  auto finished = store->GetProcess(ProcessId(3), ProcessDetail::kResult);
+  ASSERT_TRUE(finished.ok()) << finished.error().message();
+  EXPECT_TRUE(finished->task_content == content) << finished->task_content.size() << " bytes";
+  EXPECT_EQ(QueryRaw(db_path_, "SELECT count(*) FROM process_content_chunks WHERE process_id = 3"),
+            "2");
+}
+
 // A process's large texts: its TaskParam, and the TaskContent it succeeded
 // with (read through a blob handle), come back whole in a full read, only
 // the TaskContent for an answer, neither for a status; a failed process has
@@ -1829,7 +1893,10 @@ TEST_F(SqliteStoreTest, ProcessesAreReadWithTheLargeTextsAskedFor) {
     return enqueued->process.id;
   };
   const std::string param(300 * 1024, 'p');
-  std::string content(3 << 20, 'c');
+  // Three pieces of 1 MiB and a short one (migration 0005), every byte
+  // telling where it belongs, so that a piece out of place shows.
+  std::string content((3 << 20) + 17, 'c');
+  for (size_t i = 0; i < content.size(); ++i) content[i] = static_cast<char>('a' + (i / 4093) % 26);
   content.front() = '{';
   content.back() = '}';
   const ProcessId succeeded = enqueue(param);
@@ -1842,6 +1909,15 @@ TEST_F(SqliteStoreTest, ProcessesAreReadWithTheLargeTextsAskedFor) {
   }
   ASSERT_TRUE(store->FinishProcess(succeeded, "w", ProcessStatus::kSuccess, "", content).ok());
   ASSERT_TRUE(store->FinishProcess(failed, "w", ProcessStatus::kFail, "why", "").ok());
+
+  EXPECT_EQ(QueryRaw(db_path_,
+                     "SELECT group_concat(length(bytes)) FROM "
+                     "(SELECT bytes FROM process_content_chunks WHERE process_id = " +
+                         std::to_string(succeeded.value()) + " ORDER BY seq)"),
+            "1048576,1048576,1048576,17");
+  EXPECT_EQ(QueryRaw(db_path_, "SELECT count(*) FROM process_content_chunks WHERE process_id = " +
+                                   std::to_string(failed.value())),
+            "0");
 
   auto full = store->GetProcess(succeeded, ProcessDetail::kFull);
   ASSERT_TRUE(full.ok()) << full.error().message();
