@@ -1753,18 +1753,25 @@ TEST_F(SqliteStoreTest, ListRefTasksFiltersByWorkspaceDataSourceDirectionAndType
   EXPECT_TRUE(users->empty());
 }
 
+// The SQL that builds a store as a binary of schema `version` left it: the
+// migrations up to it, each recorded in schema_version.
+std::string SchemaUpTo(int version) {
+  std::string sql =
+      "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+      "applied_ms INTEGER NOT NULL);";
+  for (size_t i = 0; i < kMigrationCount && kMigrations[i].version <= version; ++i) {
+    sql += kMigrations[i].sql;
+    sql += ";INSERT INTO schema_version VALUES (" + std::to_string(kMigrations[i].version) + ", '" +
+           kMigrations[i].name + "', 0);";
+  }
+  return sql;
+}
+
 // A store written by a binary of schema 3 kept a process's TaskParam and
 // TaskContent in its row; migration 4 moves them to tables of their own, and
 // every process reads back as it was, the running one still claimable.
 TEST_F(SqliteStoreTest, MigrationFourKeepsEveryProcessAndItsTexts) {
-  std::string schema3 =
-      "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-      "applied_ms INTEGER NOT NULL);";
-  for (size_t i = 0; i < kMigrationCount && kMigrations[i].version <= 3; ++i) {
-    schema3 += kMigrations[i].sql;
-    schema3 += ";INSERT INTO schema_version VALUES (" + std::to_string(kMigrations[i].version) +
-               ", '" + kMigrations[i].name + "', 0);";
-  }
+  const std::string schema3 = SchemaUpTo(3);
   const std::string content = "{\"type\":\"job\",\"big\":\"" + std::string(200000, 'c') + "\"}";
   ExecRaw(
       db_path_,
@@ -1813,14 +1820,7 @@ TEST_F(SqliteStoreTest, MigrationFourKeepsEveryProcessAndItsTexts) {
 // one piece, and it reads back whole; a failed process's empty one leaves
 // no piece. A content finished after the migration is stored in pieces.
 TEST_F(SqliteStoreTest, MigrationFiveKeepsEveryTaskContent) {
-  std::string schema4 =
-      "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-      "applied_ms INTEGER NOT NULL);";
-  for (size_t i = 0; i < kMigrationCount && kMigrations[i].version <= 4; ++i) {
-    schema4 += kMigrations[i].sql;
-    schema4 += ";INSERT INTO schema_version VALUES (" + std::to_string(kMigrations[i].version) +
-               ", '" + kMigrations[i].name + "', 0);";
-  }
+  const std::string schema4 = SchemaUpTo(4);
   std::string content = "{\"type\":\"job\",\"big\":\"";
   for (int i = 0; i < 1500000; ++i) content += static_cast<char>('a' + i % 26);
   content += "\"}";
