@@ -1767,6 +1767,29 @@ std::string SchemaUpTo(int version) {
   return sql;
 }
 
+// What both migration tests' stores hold after the migration: process 1
+// succeeded with `content`, process 2 failed ("why"), each with its
+// TaskParam ({"p":N}), and process 3 is queued and claimable.
+void ExpectMigratedProcesses(SqliteStore& store, const std::string& content) {
+  auto succeeded = store.GetProcess(ProcessId(1), ProcessDetail::kFull);
+  ASSERT_TRUE(succeeded.ok()) << succeeded.error().message();
+  EXPECT_EQ(succeeded->status, ProcessStatus::kSuccess);
+  EXPECT_EQ(succeeded->task_param, "{\"p\":1}");
+  EXPECT_TRUE(succeeded->task_content == content) << succeeded->task_content.size() << " bytes";
+  EXPECT_EQ(succeeded->done, 3);
+  EXPECT_EQ(succeeded->updated, FromUnixMillis(11));
+  auto failed = store.GetProcess(ProcessId(2), ProcessDetail::kFull);
+  ASSERT_TRUE(failed.ok()) << failed.error().message();
+  EXPECT_EQ(failed->status, ProcessStatus::kFail);
+  EXPECT_EQ(failed->message, "why");
+  EXPECT_EQ(failed->task_param, "{\"p\":2}");
+  EXPECT_TRUE(failed->task_content.empty());
+  auto claimed = store.ClaimProcess("w", kT0, kT0 + std::chrono::minutes(1));
+  ASSERT_TRUE(claimed.ok() && claimed->has_value());
+  EXPECT_EQ((**claimed).id, ProcessId(3));
+  EXPECT_EQ((**claimed).task_param, "{\"p\":3}");
+}
+
 // A store written by a binary of schema 3 kept a process's TaskParam and
 // TaskContent in its row; migration 4 moves them to tables of their own, and
 // every process reads back as it was, the running one still claimable.
@@ -1792,22 +1815,7 @@ TEST_F(SqliteStoreTest, MigrationFourKeepsEveryProcessAndItsTexts) {
   auto store = OpenOrDie();
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->schema_version(), kLatestVersion);
-  auto succeeded = store->GetProcess(ProcessId(1), ProcessDetail::kFull);
-  ASSERT_TRUE(succeeded.ok()) << succeeded.error().message();
-  EXPECT_EQ(succeeded->status, ProcessStatus::kSuccess);
-  EXPECT_EQ(succeeded->task_param, "{\"p\":1}");
-  EXPECT_TRUE(succeeded->task_content == content) << succeeded->task_content.size() << " bytes";
-  EXPECT_EQ(succeeded->done, 3);
-  EXPECT_EQ(succeeded->updated, FromUnixMillis(11));
-  auto failed = store->GetProcess(ProcessId(2), ProcessDetail::kFull);
-  ASSERT_TRUE(failed.ok()) << failed.error().message();
-  EXPECT_EQ(failed->status, ProcessStatus::kFail);
-  EXPECT_EQ(failed->message, "why");
-  EXPECT_EQ(failed->task_param, "{\"p\":2}");
-  auto claimed = store->ClaimProcess("w", kT0, kT0 + std::chrono::minutes(1));
-  ASSERT_TRUE(claimed.ok() && claimed->has_value());
-  EXPECT_EQ((**claimed).id, ProcessId(3));
-  EXPECT_EQ((**claimed).task_param, "{\"p\":3}");
+  ExpectMigratedProcesses(*store, content);
   // The texts left the row.
   EXPECT_EQ(QueryRaw(db_path_,
                      "SELECT count(*) FROM pragma_table_info('processes') "
@@ -1842,15 +1850,7 @@ TEST_F(SqliteStoreTest, MigrationFiveKeepsEveryTaskContent) {
   auto store = OpenOrDie();
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->schema_version(), kLatestVersion);
-  auto succeeded = store->GetProcess(ProcessId(1), ProcessDetail::kFull);
-  ASSERT_TRUE(succeeded.ok()) << succeeded.error().message();
-  EXPECT_EQ(succeeded->status, ProcessStatus::kSuccess);
-  EXPECT_EQ(succeeded->task_param, "{\"p\":1}");
-  EXPECT_TRUE(succeeded->task_content == content) << succeeded->task_content.size() << " bytes";
-  auto failed = store->GetProcess(ProcessId(2), ProcessDetail::kFull);
-  ASSERT_TRUE(failed.ok()) << failed.error().message();
-  EXPECT_EQ(failed->message, "why");
-  EXPECT_TRUE(failed->task_content.empty());
+  ExpectMigratedProcesses(*store, content);
   EXPECT_EQ(QueryRaw(db_path_,
                      "SELECT group_concat(process_id || ':' || seq || ':' || "
                      "length(bytes)) FROM process_content_chunks"),
@@ -1859,10 +1859,7 @@ TEST_F(SqliteStoreTest, MigrationFiveKeepsEveryTaskContent) {
       QueryRaw(db_path_, "SELECT count(*) FROM sqlite_schema WHERE name = 'process_contents'"),
       "0");
 
-  // The queued one runs and finishes after the migration: in pieces.
-  auto claimed = store->ClaimProcess("w", kT0, kT0 + std::chrono::minutes(1));
-  ASSERT_TRUE(claimed.ok() && claimed->has_value());
-  ASSERT_EQ((**claimed).id, ProcessId(3));
+  // The queued one (claimed above) finishes after the migration: in pieces.
   ASSERT_TRUE(store->FinishProcess(ProcessId(3), "w", ProcessStatus::kSuccess, "", content).ok());
   auto finished = store->GetProcess(ProcessId(3), ProcessDetail::kResult);
   ASSERT_TRUE(finished.ok()) << finished.error().message();
