@@ -25,6 +25,7 @@
 #include "bench/mysql_client.h"
 #include "bench/nginx.h"
 #include "bench/report.h"
+#include "bench/task_param.h"
 #include "common/random.h"
 #include "tools/cli/client.h"
 #include "tools/cli/signing.h"
@@ -51,36 +52,12 @@ Result<std::string> PrepareProcess(const MysqlServer& server, cli::ApiClient& cl
                            "remark VARCHAR(255) COMMENT 'free text', at TIME, bit1 BIT(1), "
                            "doc JSON)",
                            kDatabase)));
-  const Json mysql = {{"tag", "public"},
-                      {"jdbcUrl", fmt::format("jdbc:mysql://{}:{}/{}", server.host, server.port,
-                                              kDatabase)},
-                      {"username", server.user},
-                      {"password", server.password}};
-  const Json holo = {{"tag", "public"}, {"jdbcUrl", "jdbc:postgresql://holo.example:80/db"},
-                     {"username", "u"}, {"password", "p"}};
-  for (const auto& [name, type, content] :
-       {std::tuple{"mysql_src", "mysql", mysql}, std::tuple{"holo_dst", "holo", holo}}) {
-    DISYNC_RETURN_IF_ERROR(CallOk(client, "CreateDataSource",
-                                  {{"ProjectId", project}, {"Name", name}, {"DataSourceType", type},
-                                   {"EnvType", "1"}, {"Content", content.dump()}}));
-  }
-  const Json script = {
-      {"type", "realtime"},
-      {"version", "1.0"},
-      {"setting", {{"resourceGroup", kBenchResourceGroup}, {"taskType", "oneclick_to_holo"}}},
-      {"steps",
-       {{{"stepType", "mysql"}, {"name", "Reader"}, {"category", "reader"},
-         {"parameter",
-          {{"connection",
-            {{{"datasourceType", "mysql"}, {"datasource", "mysql_src"},
-              {"selectedTables",
-               {{{"dbName", kDatabase}, {"schema", {{{"tableInfos", {{{"table", "orders"}}}}}}}}}}}}}}}},
-        {{"stepType", "holo"}, {"name", "Writer"}, {"category", "writer"},
-         {"parameter", {{"datasource", "holo_dst"}}}}}}};
+  DISYNC_RETURN_IF_ERROR(CreateBenchDataSources(client, project, server, kDatabase));
+  const std::string script = OneclickToHoloTaskParam("bench_load", {kDatabase}, {{"orders"}});
   DISYNC_ASSIGN_OR_RETURN(
       cli::ApiResponse generated,
       CallOk(client, "GenerateDISyncTaskConfigForCreating",
-             {{"ProjectId", project}, {"TaskType", "DI_REALTIME"}, {"TaskParam", script.dump()}}));
+             {{"ProjectId", project}, {"TaskType", "DI_REALTIME"}, {"TaskParam", script}}));
   const std::string id = std::to_string(generated.body["Data"]["ProcessId"].get<int64_t>());
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   for (;;) {

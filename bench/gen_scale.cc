@@ -32,6 +32,7 @@
 #include "bench/disyncd_process.h"
 #include "bench/mysql_client.h"
 #include "bench/report.h"
+#include "bench/task_param.h"
 #include "tools/cli/client.h"
 
 namespace disync::bench {
@@ -181,29 +182,6 @@ Result<BaselineResult> RunBaseline(const MysqlServer& server, const Catalog& cat
   return result;
 }
 
-std::string TaskParam(const Catalog& catalog) {
-  Json selected = Json::array();
-  for (size_t d = 0; d < catalog.databases.size(); ++d) {
-    Json infos = Json::array();
-    for (const std::string& t : catalog.tables_of[d]) infos.push_back({{"table", t}});
-    selected.push_back({{"dbName", catalog.databases[d]}, {"schema", {{{"tableInfos", infos}}}}});
-  }
-  Json script = {
-      {"type", "realtime"},
-      {"version", "1.0"},
-      {"setting", {{"resourceGroup", kBenchResourceGroup}, {"taskType", "oneclick_to_holo"},
-                   {"name", fmt::format("bench_{}", catalog.tables)}}},
-      {"steps",
-       {{{"stepType", "mysql"}, {"name", "Reader"}, {"category", "reader"},
-         {"parameter",
-          {{"connection",
-            {{{"datasourceType", "mysql"}, {"datasource", "mysql_src"},
-              {"selectedTables", selected}}}}}}},
-        {{"stepType", "holo"}, {"name", "Writer"}, {"category", "writer"},
-         {"parameter", {{"datasource", "holo_dst"}}}}}}};
-  return script.dump();
-}
-
 struct DisyncResult {
   double seconds = 0;
   // disyncd's own split of the generation (its "generation finished" line).
@@ -322,26 +300,17 @@ int Main(int argc, char** argv) {
 
   // The script names each database; the data source's URL names the one that
   // always exists.
-  const Json mysql = {{"tag", "public"},
-                      {"jdbcUrl", fmt::format("jdbc:mysql://{}:{}/{}", server->host, server->port,
-                                              kMetaDatabase)},
-                      {"username", server->user},
-                      {"password", server->password}};
-  const Json holo = {{"tag", "public"}, {"jdbcUrl", "jdbc:postgresql://holo.example:80/db"},
-                     {"username", "u"}, {"password", "p"}};
-  for (const auto& [name, type, content] :
-       {std::tuple{"mysql_src", "mysql", mysql}, std::tuple{"holo_dst", "holo", holo}}) {
-    auto created = CallOk(client, "CreateDataSource",
-                          {{"ProjectId", project}, {"Name", name}, {"DataSourceType", type},
-                           {"EnvType", "1"}, {"Content", content.dump()}});
-    if (!created.ok()) return fail(created.error());
+  if (auto created = CreateBenchDataSources(client, project, *server, kMetaDatabase);
+      !created.ok()) {
+    return fail(created.error());
   }
 
   Report report;
   for (int n : sizes) {
     const Catalog catalog = Plan(n, databases > 0 ? databases : DefaultDatabases(n));
     if (auto r = EnsureCatalog(*server, catalog); !r.ok()) return fail(r.error());
-    const std::string task_param = TaskParam(catalog);
+    const std::string task_param = OneclickToHoloTaskParam(fmt::format("bench_{}", catalog.tables),
+                                                           catalog.databases, catalog.tables_of);
 
     // A first baseline read warms MariaDB's caches for both contenders.
     if (auto warm = RunBaseline(*server, catalog); !warm.ok()) return fail(warm.error());

@@ -4,8 +4,13 @@
 // is nlohmann::json parsing the very TaskContent rendered (the same bytes
 // through the same JSON library); the ratio is render time / parse time.
 //
+// Also the script's parse (di::ParseRealtimeScript: JSON, schema and
+// semantic checks) of the TaskParam gen_scale sends for N tables, against
+// nlohmann::json parsing the same text: disyncd parses a script when it
+// accepts it and again when its worker starts, both before discovery.
+//
 // Used to profile the generator (callgrind counts its instructions
-// repeatably: bench/README.md). Prints one row of the benchmark table per
+// repeatably: bench/README.md). Prints two rows of the benchmark table per
 // size.
 #include <chrono>
 #include <iostream>
@@ -17,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/report.h"
+#include "bench/task_param.h"
 #include "di/generator.h"
 #include "di/realtime_script.h"
 
@@ -86,9 +92,9 @@ Input MakeInput(int tables, int databases) {
   input.script.solution = di::SolutionType::kHolo;
   input.script.reader_step_type = "mysql";
   input.script.writer_step_type = std::string(di::WriterStepType(di::SolutionType::kHolo));
-  input.script.writer_datasource = "holo_dst";
-  di::SourceConnection source{"mysql_src", "mysql", {}};
-  input.schemas.push_back({"mysql_src", {}});
+  input.script.writer_datasource = kBenchTargetDatasource;
+  di::SourceConnection source{kBenchSourceDatasource, "mysql", {}};
+  input.schemas.push_back({kBenchSourceDatasource, {}});
   for (int d = 0; d < databases; ++d) source.selections.push_back({fmt::format("db_{}", d), {}});
   for (int t = 0; t < tables; ++t) {
     auto& selection = source.selections[static_cast<size_t>(t % databases)];
@@ -98,6 +104,29 @@ Input MakeInput(int tables, int databases) {
   }
   input.script.sources.push_back(std::move(source));
   return input;
+}
+
+// The references of the benchmarks' workspace (bench/task_param.h).
+class BenchReferences : public di::ScriptReferences {
+ public:
+  std::optional<std::string> DataSourceType(const std::string& name) const override {
+    if (name == kBenchSourceDatasource) return "mysql";
+    if (name == kBenchTargetDatasource) return "holo";
+    return std::nullopt;
+  }
+  bool ResourceGroupExists(const std::string& identifier) const override {
+    return identifier == kBenchResourceGroup;
+  }
+};
+
+std::string TaskParamOf(const Input& input, int tables) {
+  std::vector<std::string> databases;
+  std::vector<std::vector<std::string>> tables_of;
+  for (const di::TableSelection& selection : input.script.sources.front().selections) {
+    databases.push_back(selection.database);
+    tables_of.push_back(selection.tables);
+  }
+  return OneclickToHoloTaskParam(fmt::format("bench_{}", tables), databases, tables_of);
 }
 
 template <typename Fn>
@@ -143,6 +172,29 @@ int Main(int argc, char** argv) {
                 fmt::format("{:.3f} s (nlohmann parse of it)", parse),
                 fmt::format("{:.2f}", render / parse),
                 fmt::format("TaskContent {:.1f} MB", static_cast<double>(content.size()) / 1e6)});
+
+    const std::string task_param = TaskParamOf(input, n);
+    const BenchReferences references;
+    size_t tables_parsed = 0;
+    const double check = BestSeconds(repeat, [&] {
+      auto script = di::ParseRealtimeScript(task_param, references);
+      if (!script.ok()) {
+        std::cerr << "script: " << script.error().message() << "\n";
+        std::exit(1);
+      }
+      tables_parsed = 0;
+      for (const di::TableSelection& s : script->sources.front().selections) {
+        tables_parsed += s.tables.size();
+      }
+    });
+    if (tables_parsed != static_cast<size_t>(n)) return 1;
+    const double json =
+        BestSeconds(repeat, [&] { keys = nlohmann::json::parse(task_param).size(); });
+    report.Add({"generator", fmt::format("{} tables, parse and check the script", n),
+                fmt::format("{:.4f} s", check),
+                fmt::format("{:.4f} s (nlohmann parse of it)", json),
+                fmt::format("{:.2f}", check / json),
+                fmt::format("TaskParam {:.2f} MB", static_cast<double>(task_param.size()) / 1e6)});
   }
   report.Print(std::cout);
   return 0;
