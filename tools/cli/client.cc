@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <utility>
 
+#include "common/memory.h"
 #include "common/random.h"
 
 namespace disync::cli {
@@ -56,6 +57,7 @@ size_t Write(char* data, size_t size, size_t count, void* user) {
     if (curl_easy_getinfo(sink->handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK &&
         length > 0 && static_cast<uint64_t>(length) <= sink->limit) {
       sink->body->reserve(static_cast<size_t>(length));
+      PrefaultForWrite(sink->body->data(), static_cast<size_t>(length));
     }
   }
   sink->body->append(data, n);

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/memory.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/reader_pool.h"
 #include "store/sqlite/statement.h"
@@ -105,7 +106,11 @@ Result<std::string> ReadTaskContent(StatementCache& on, ProcessId id) {
       total += pieces.back().bytes;
     }
   }
-  std::string content(total, '\0');
+  // Populated in one call: a 38 MB TaskContent is 9,000 pages to fault in.
+  std::string content;
+  content.reserve(total);
+  PrefaultForWrite(content.data(), total);
+  content.resize(total);
   sqlite3* db = on.db();
   sqlite3_blob* blob = nullptr;
   size_t offset = 0;
