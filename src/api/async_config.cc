@@ -33,7 +33,7 @@ Result<std::string> GenerationTaskType(const ApiRequest& r) {
 }
 
 Result<Json> Generate(store::MetadataStore& store, const std::function<void()>& wake,
-                      const ApiRequest& r) {
+                      jobs::AcceptedScripts* accepted, const ApiRequest& r) {
   ProjectId project(r.RequireInt("ProjectId").value());
   DISYNC_ASSIGN_OR_RETURN(std::string task_type, GenerationTaskType(r));
   std::string task_param = r.GetOr("TaskParam", "");
@@ -51,7 +51,9 @@ Result<Json> Generate(store::MetadataStore& store, const std::function<void()>& 
   }
 
   jobs::WorkspaceReferences references(store, project);
-  DISYNC_ASSIGN_OR_RETURN(di::RealtimeScript script, di::ParseRealtimeScript(task_param, references));
+  jobs::RecordingReferences recording(references);
+  DISYNC_ASSIGN_OR_RETURN(di::RealtimeScript script,
+                          di::ParseRealtimeScript(task_param, recording));
   if (!script.name.empty()) {
     DISYNC_ASSIGN_OR_RETURN(bool taken, store.TaskNameExists(project, script.name));
     if (taken) {
@@ -71,7 +73,12 @@ Result<Json> Generate(store::MetadataStore& store, const std::function<void()>& 
     return DiInvalid("The ClientToken \"" + token + "\" was already used for another request.");
   }
   if (!enqueued.ok()) return std::move(enqueued).error();
-  if (!enqueued->replayed) wake();
+  if (!enqueued->replayed) {
+    if (accepted != nullptr) {
+      accepted->Put(enqueued->process.id, std::move(script), recording.TakeAnswers());
+    }
+    wake();
+  }
   return Json{{"Success", true},
               {"Data", Json{{"Status", "true"},
                             {"ProcessId", enqueued->process.id.value()},
@@ -153,8 +160,8 @@ std::string RequestHash(std::initializer_list<std::string_view> parts) {
 }
 
 void RegisterAsyncConfigRoutes(openapi::Router& router, store::MetadataStore& store,
-                               std::function<void()> wake_workers,
-                               jobs::PreparedContents* prepared) {
+                               std::function<void()> wake_workers, jobs::PreparedContents* prepared,
+                               jobs::AcceptedScripts* accepted) {
   openapi::RouteSpec generate;
   generate.action = "GenerateDISyncTaskConfigForCreating";
   generate.auth = AuthLevel::kWorkspace;
@@ -164,9 +171,10 @@ void RegisterAsyncConfigRoutes(openapi::Router& router, store::MetadataStore& st
   generate.invalid_code = ErrorCode::kDiInvalidParameter;
   generate.denied_code = ErrorCode::kDiNoPrivilege;
   generate.internal_code = ErrorCode::kDiInternal;
-  router.Register(generate, [&store, wake = std::move(wake_workers)](const ApiRequest& r) {
-    return Generate(store, wake, r);
-  });
+  router.Register(generate,
+                  [&store, wake = std::move(wake_workers), accepted](const ApiRequest& r) {
+                    return Generate(store, wake, accepted, r);
+                  });
 
   openapi::RouteSpec query = generate;
   query.action = "QueryDISyncTaskConfigProcessResult";

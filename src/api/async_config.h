@@ -9,18 +9,21 @@
 
 #include <functional>
 
+#include "jobs/accepted_scripts.h"
 #include "jobs/prepared_contents.h"
 #include "openapi/router.h"
 #include "store/metadata_store.h"
 
 namespace disync::api {
 
-// `wake_workers` is called after a process is stored. A JSON answer with a
-// TaskContent takes it from `prepared` when the worker left it there
-// (nullptr: always read from the store).
+// `wake_workers` is called after a process is stored; its parsed script is
+// left in `accepted` first (nullptr: the worker parses it again). A JSON
+// answer with a TaskContent takes it from `prepared` when the worker left it
+// there (nullptr: always read from the store).
 void RegisterAsyncConfigRoutes(openapi::Router& router, store::MetadataStore& store,
                                std::function<void()> wake_workers,
-                               jobs::PreparedContents* prepared = nullptr);
+                               jobs::PreparedContents* prepared = nullptr,
+                               jobs::AcceptedScripts* accepted = nullptr);
 
 // The ClientToken scope of an action: caller, workspace and action.
 std::string TokenScope(const openapi::ApiRequest& request, ProjectId project);

@@ -209,8 +209,12 @@ Result<std::string> GenerationRunner::Run(const store::Process& process,
   if (process.kind == "update") return RunUpdate(store_, options_, process, progress);
   // The workspace may have changed since the script was accepted.
   WorkspaceReferences references(store_, process.project);
-  DISYNC_ASSIGN_OR_RETURN(di::RealtimeScript script,
-                          di::ParseRealtimeScript(process.task_param, references));
+  std::optional<di::RealtimeScript> accepted;
+  if (accepted_ != nullptr) accepted = accepted_->TakeIfStillValid(process.id, references);
+  if (!accepted) {
+    DISYNC_ASSIGN_OR_RETURN(accepted, di::ParseRealtimeScript(process.task_param, references));
+  }
+  const di::RealtimeScript& script = *accepted;
   // Each database is planned and rendered on the thread that read it, while
   // the other connections read the next ones.
   di::TaskContentBuilder builder(script, di::GeneratorOptions{});

@@ -21,6 +21,7 @@
 #include <string>
 
 #include "common/result.h"
+#include "jobs/accepted_scripts.h"
 #include "store/metadata_store.h"
 
 namespace disync::jobs {
@@ -47,14 +48,18 @@ struct GenerationOptions {
 
 class GenerationRunner final : public ProcessRunner {
  public:
-  GenerationRunner(store::MetadataStore& store, GenerationOptions options)
-      : store_(store), options_(options) {}
+  // `accepted` (may be null) holds the scripts the API parsed
+  // (AcceptedScripts); a process whose script is there is not parsed again.
+  GenerationRunner(store::MetadataStore& store, GenerationOptions options,
+                   AcceptedScripts* accepted = nullptr)
+      : store_(store), options_(options), accepted_(accepted) {}
 
   Result<std::string> Run(const store::Process& process, const ProgressFn& progress) override;
 
  private:
   store::MetadataStore& store_;
   const GenerationOptions options_;
+  AcceptedScripts* const accepted_;
 };
 
 }  // namespace disync::jobs

@@ -193,12 +193,14 @@ int RunServer(const AppOptions& options) {
   }
   jobs::GenerationOptions generation_options;
   generation_options.discovery_connections = options.discovery_connections;
-  jobs::GenerationRunner runner(*store, generation_options);
+  jobs::AcceptedScripts accepted;
+  jobs::GenerationRunner runner(*store, generation_options, &accepted);
   jobs::WorkerPoolOptions worker_options;
   worker_options.threads = options.generation_threads;
   jobs::PreparedContents prepared;
   jobs::WorkerPool workers(*store, runner, clock, worker_options, &prepared);
-  api::RegisterAsyncConfigRoutes(router, *store, [&workers] { workers.Notify(); }, &prepared);
+  api::RegisterAsyncConfigRoutes(
+      router, *store, [&workers] { workers.Notify(); }, &prepared, &accepted);
   api::RegisterTaskRoutes(router, *store, [&workers] { workers.Notify(); });
   workers.Start();
 
