@@ -45,6 +45,12 @@ inline Error SqliteError(sqlite3* db, int rc, std::string_view what) {
 // result codes on; `what` names the connection in the error. The caller owns
 // the handle and closes it with sqlite3_close_v2.
 inline Result<sqlite3*> OpenConnection(const std::string& path, int flags, std::string_view what) {
+  // SQLite's memory statistics (unused here) take one process-wide mutex on
+  // every allocation: the reader connections of concurrent requests waited
+  // on it (futex waits under sqlite3Malloc in api_load). Off before the
+  // first open; a later call would be refused, and is not made.
+  static const int memstatus_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)memstatus_off;
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
