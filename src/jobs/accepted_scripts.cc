@@ -27,14 +27,25 @@ bool RecordingReferences::ResourceGroupExists(const std::string& identifier) con
 }
 
 void AcceptedScripts::Put(ProcessId id, di::RealtimeScript script, ReferenceAnswers answers) {
-  std::lock_guard lock(mu_);
-  auto [it, inserted] =
-      scripts_.insert_or_assign(id.value(), Accepted{std::move(script), std::move(answers)});
-  if (inserted) order_.push_back(id.value());
-  while (scripts_.size() > kMaxScripts) {
-    scripts_.erase(order_.front());
-    order_.pop_front();
+  size_t tables = 0;
+  for (const di::SourceConnection& source : script.sources) {
+    for (const di::TableSelection& selection : source.selections) tables += selection.tables.size();
   }
+  std::lock_guard lock(mu_);
+  if (auto old = scripts_.find(id.value()); old != scripts_.end()) EraseLocked(old);
+  if (tables > kMaxTables) return;
+  while (!order_.empty() && (scripts_.size() + 1 > kMaxScripts || tables_ + tables > kMaxTables)) {
+    EraseLocked(scripts_.find(order_.front()));
+  }
+  scripts_.emplace(id.value(), Accepted{std::move(script), std::move(answers), tables});
+  order_.push_back(id.value());
+  tables_ += tables;
+}
+
+void AcceptedScripts::EraseLocked(std::map<int64_t, Accepted>::iterator it) {
+  tables_ -= it->second.tables;
+  order_.erase(std::find(order_.begin(), order_.end(), it->first));
+  scripts_.erase(it);
 }
 
 std::optional<di::RealtimeScript> AcceptedScripts::TakeIfStillValid(
@@ -45,8 +56,7 @@ std::optional<di::RealtimeScript> AcceptedScripts::TakeIfStillValid(
     auto it = scripts_.find(id.value());
     if (it == scripts_.end()) return std::nullopt;
     accepted.emplace(std::move(it->second));
-    scripts_.erase(it);
-    order_.erase(std::find(order_.begin(), order_.end(), id.value()));
+    EraseLocked(it);
   }
   // The questions read the store: asked outside the lock.
   if (!accepted->answers.StillHold(now)) return std::nullopt;

@@ -17,8 +17,10 @@
 // For 10,000 tables the parse is 14 ms of CPU and 0.2 MB of DOM before
 // discovery can start (bench/README.md).
 //
-// Bounded: at most kMaxScripts are held; the oldest is dropped to make room.
-// A script is handed out once. Thread-safe.
+// Bounded: at most kMaxScripts are held, selecting at most kMaxTables tables
+// in all (a 4 MB TaskParam selects some 200,000); the oldest are dropped to
+// make room, and a script larger than the whole budget is not kept. A script
+// is handed out once. Thread-safe.
 #ifndef DISYNC_JOBS_ACCEPTED_SCRIPTS_H_
 #define DISYNC_JOBS_ACCEPTED_SCRIPTS_H_
 
@@ -65,6 +67,7 @@ class RecordingReferences final : public di::ScriptReferences {
 class AcceptedScripts {
  public:
   static constexpr size_t kMaxScripts = 16;
+  static constexpr size_t kMaxTables = 400'000;
 
   void Put(ProcessId id, di::RealtimeScript script, ReferenceAnswers answers);
 
@@ -78,11 +81,16 @@ class AcceptedScripts {
   struct Accepted {
     di::RealtimeScript script;
     ReferenceAnswers answers;
+    size_t tables = 0;
   };
+
+  // Removes the script of `id` (which must be here).
+  void EraseLocked(std::map<int64_t, Accepted>::iterator it);
 
   mutable std::mutex mu_;
   std::map<int64_t, Accepted> scripts_;  // guarded by mu_
   std::deque<int64_t> order_;            // guarded by mu_; oldest first
+  size_t tables_ = 0;                    // guarded by mu_; of all scripts_
 };
 
 }  // namespace disync::jobs

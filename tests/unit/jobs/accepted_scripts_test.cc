@@ -118,5 +118,29 @@ TEST(AcceptedScripts, TheOldestScriptsMakeRoom) {
   EXPECT_EQ(accepted.SizeForTest(), 0u);
 }
 
+TEST(AcceptedScripts, KeepsNoMoreTablesThanItsBudget) {
+  FakeWorkspace workspace;
+  auto [script, answers] = Accept(workspace);
+  // A script of a third of the budget in tables.
+  std::vector<std::string>& tables = script.sources[0].selections[0].tables;
+  while (tables.size() < AcceptedScripts::kMaxTables / 3) {
+    tables.push_back("t" + std::to_string(tables.size()));
+  }
+  AcceptedScripts accepted;
+  for (int64_t id = 1; id <= 4; ++id) accepted.Put(ProcessId(id), script, answers);
+  EXPECT_EQ(accepted.SizeForTest(), 3u);  // the oldest made room for the fourth
+  EXPECT_FALSE(accepted.TakeIfStillValid(ProcessId(1), workspace).has_value());
+  EXPECT_TRUE(accepted.TakeIfStillValid(ProcessId(4), workspace).has_value());
+
+  // One larger than the whole budget is not kept, and pushes nothing out.
+  while (tables.size() <= AcceptedScripts::kMaxTables) {
+    tables.push_back("t" + std::to_string(tables.size()));
+  }
+  accepted.Put(ProcessId(5), script, answers);
+  EXPECT_EQ(accepted.SizeForTest(), 2u);
+  EXPECT_FALSE(accepted.TakeIfStillValid(ProcessId(5), workspace).has_value());
+  EXPECT_TRUE(accepted.TakeIfStillValid(ProcessId(2), workspace).has_value());
+}
+
 }  // namespace
 }  // namespace disync::jobs
