@@ -3,7 +3,7 @@
 // process, so that the worker need not parse the TaskParam a second time.
 //
 // The worker reads the script again against the workspace because the
-// workspace may have changed since the script was accepted (generation.md).
+// workspace may have changed since the script was accepted.
 // A parse depends on the TaskParam, which is stored and does not change, and
 // on the answers the workspace gave (ScriptReferences: which data sources
 // exist and of what type, which resource groups exist). The API parses
@@ -14,8 +14,8 @@
 // worker parses the stored TaskParam as before, and reports the problems a
 // changed workspace causes.
 //
-// For 10,000 tables the parse is 14 ms of CPU and 0.2 MB of DOM before
-// discovery can start (bench/README.md).
+// For 10,000 tables the parse took 14 ms of CPU before discovery could
+// start, and its DOM about 1,200 page faults (bench/README.md).
 //
 // Bounded: at most kMaxScripts are held, selecting at most kMaxTables tables
 // in all (a 4 MB TaskParam selects some 200,000); the oldest are dropped to
