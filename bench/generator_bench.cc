@@ -7,7 +7,8 @@
 // Also the script's parse (di::ParseRealtimeScript: JSON, schema and
 // semantic checks) of the TaskParam gen_scale sends for N tables, against
 // nlohmann::json parsing the same text: disyncd parses a script when it
-// accepts it and again when its worker starts, both before discovery.
+// accepts it, before discovery (and its worker again if the workspace
+// changed meanwhile, jobs/accepted_scripts.h).
 //
 // Used to profile the generator (callgrind counts its instructions
 // repeatably: bench/README.md). Prints two rows of the benchmark table per
