@@ -196,11 +196,16 @@ function formBody(params) {
   return Buffer.from(parts.join('&'));
 }
 
+// One request on a connection of its own (agent: false). Node's default agent
+// keeps connections alive and reuses them; a test that blocks its event loop
+// (execFileSync of `disyncd admin`) longer than the server's read deadline
+// would send its next request on a connection the server already closed:
+// "socket hang up" (attacks_test in CI, under ASan, with a 1 s deadline).
 function sendSigned(endpoint, req) {
   const http = require('http');
   const url = new URL(endpoint);
   return new Promise((resolve, reject) => {
-    const r = http.request({ host: url.hostname, port: url.port, method: 'POST', path: req.path, headers: { ...req.headers, 'content-length': Buffer.byteLength(req.body) } }, (res) => {
+    const r = http.request({ host: url.hostname, port: url.port, method: 'POST', path: req.path, agent: false, headers: { ...req.headers, 'content-length': Buffer.byteLength(req.body) } }, (res) => {
       let data = '';
       res.on('data', (c) => { data += c; });
       res.on('end', () => {
