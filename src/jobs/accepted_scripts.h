@@ -38,8 +38,8 @@
 
 namespace disync::jobs {
 
-// What a workspace answered to a parse: each question once, in the order
-// asked.
+// What a workspace answered to a parse: every question, in the order asked
+// (a name asked twice is kept twice).
 struct ReferenceAnswers {
   std::vector<std::pair<std::string, std::optional<std::string>>> data_source_types;
   std::vector<std::pair<std::string, bool>> resource_groups;
