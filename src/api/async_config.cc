@@ -85,8 +85,12 @@ Result<Json> Generate(store::MetadataStore& store, const std::function<void()>& 
                             {"Message", ""}}}};
 }
 
-Result<Json> Query(store::MetadataStore& store, jobs::PreparedContents* prepared,
-                   const ApiRequest& r) {
+// The answer to a Query. `quick`: on the I/O thread (openapi::QuickHandler),
+// so nullopt instead of reading a TaskContent larger than
+// store::kSmallTaskContentBytes or waiting for a prepared one; the worker
+// that answers then gives the same answer.
+std::optional<Result<Json>> Query(store::MetadataStore& store, jobs::PreparedContents* prepared,
+                                  const ApiRequest& r, bool quick) {
   ProjectId project(r.RequireInt("ProjectId").value());
   std::string task_type = r.GetOr("TaskType", "");
   DISYNC_ASSIGN_OR_RETURN(int64_t id, r.RequireInt("AsyncProcessId"));
@@ -97,8 +101,10 @@ Result<Json> Query(store::MetadataStore& store, jobs::PreparedContents* prepared
       prepared != nullptr &&
       openapi::ParseFormat(r.GetOr("Format", "")) == openapi::Format::kJson &&
       prepared->Holds(ProcessId(id));
-  auto process = store.GetProcess(
-      ProcessId(id), maybe_prepared ? store::ProcessDetail::kStatus : store::ProcessDetail::kResult);
+  if (quick && maybe_prepared) return std::nullopt;
+  auto process = store.GetProcess(ProcessId(id), maybe_prepared ? store::ProcessDetail::kStatus
+                                                 : quick        ? store::ProcessDetail::kSmallResult
+                                                                : store::ProcessDetail::kResult);
   if (!process.ok() && process.error().code() != ErrorCode::kNotFound) {
     return std::move(process).error();
   }
@@ -120,6 +126,7 @@ Result<Json> Query(store::MetadataStore& store, jobs::PreparedContents* prepared
                   {"Message", process->message.empty() ? "running" : process->message}};
       break;
     case store::ProcessStatus::kSuccess: {
+      if (process->task_content_withheld) return std::nullopt;  // quick, and large
       std::optional<std::vector<std::uint8_t>> literal;
       if (maybe_prepared) literal = prepared->Take(process->id, kPreparedPatience);
       Json content;
@@ -180,7 +187,14 @@ void RegisterAsyncConfigRoutes(openapi::Router& router, store::MetadataStore& st
   query.action = "QueryDISyncTaskConfigProcessResult";
   query.capability = Capability::kWorkspaceRead;
   query.required = {"ProjectId", "TaskType", "AsyncProcessId"};
-  router.Register(query, [&store, prepared](const ApiRequest& r) { return Query(store, prepared, r); });
+  router.Register(
+      query,
+      [&store, prepared](const ApiRequest& r) {
+        return *Query(store, prepared, r, /*quick=*/false);
+      },
+      [&store, prepared](const ApiRequest& r) {
+        return Query(store, prepared, r, /*quick=*/true);
+      });
 }
 
 }  // namespace disync::api

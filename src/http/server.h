@@ -5,8 +5,10 @@
 // Ownership: the composition root owns the Server and the handler; the
 // handler must outlive the Server.
 // Threading: Start() spawns `io_threads` threads that run the io_context.
-// Handlers are called on those threads and must not block: they hand blocking
-// work to another pool and call the Responder from there. Shutdown() may be
+// Handlers are called on those threads and must not block: they may do
+// bounded work there (the Dispatcher admits small requests and answers quick
+// ones), and hand anything that can wait to another pool and call the
+// Responder from there. Shutdown() may be
 // called from any thread other than an I/O thread: it stops accepting, closes
 // idle connections, lets every request already read finish and be answered,
 // then joins the I/O threads.

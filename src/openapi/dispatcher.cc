@@ -120,21 +120,38 @@ void Dispatcher::Handle(http::Request request, http::Responder respond) {
     return respond(std::move(r));
   }
   auto call = std::make_shared<Call>(std::move(request));
-  blocking_.Post([this, call, respond = std::move(respond)] {
+  // A small request is admitted, and perhaps answered, on this I/O thread:
+  // a hand-over to a worker and back costs more than a Query's reads
+  // (bench/README.md, ninth round).
+  if (call->request.body.size() <= kMaxQuickBodyBytes) {
+    Begin(*call);
+    if (!Admit(*call) || AnsweredQuickly(*call)) return respond(Finish(*call));
+    if (call->route->spec.waits == Waits::kDataSource) {
+      return ExecuteAndRespond(std::move(call), std::move(respond));
+    }
+    return blocking_.Post([this, call = std::move(call), respond = std::move(respond)]() mutable {
+      ExecuteAndRespond(std::move(call), std::move(respond));
+    });
+  }
+  blocking_.Post([this, call = std::move(call), respond = std::move(respond)]() mutable {
     Begin(*call);
     if (!Admit(*call)) return respond(Finish(*call));
-    auto execute = [this, call, respond] {
-      Execute(*call);
-      respond(Finish(*call));
-    };
-    // A handler that connects to a data source continues on the pool for
-    // those calls; the thread it leaves goes back to the other requests.
-    if (call->route->spec.waits == Waits::kDataSource) {
-      data_source_calls_.Post(std::move(execute));
-    } else {
-      execute();
-    }
+    ExecuteAndRespond(std::move(call), std::move(respond));
   });
+}
+
+void Dispatcher::ExecuteAndRespond(std::shared_ptr<Call> call, http::Responder respond) {
+  auto execute = [this, call, respond = std::move(respond)] {
+    Execute(*call);
+    respond(Finish(*call));
+  };
+  // A handler that connects to a data source runs on the pool for those
+  // calls, so that the other requests' threads never wait for one.
+  if (call->route->spec.waits == Waits::kDataSource) {
+    data_source_calls_.Post(std::move(execute));
+  } else {
+    execute();
+  }
 }
 
 http::Response Dispatcher::TransportError(int status, std::string_view reason) {
@@ -153,7 +170,7 @@ http::Response Dispatcher::TransportError(int status, std::string_view reason) {
 http::Response Dispatcher::Process(const http::Request& request) {
   Call call(request);
   Begin(call);
-  if (Admit(call)) Execute(call);
+  if (Admit(call) && !AnsweredQuickly(call)) Execute(call);
   return Finish(call);
 }
 
@@ -168,6 +185,15 @@ bool Dispatcher::Admit(Call& call) {
   if (admitted.ok()) return true;
   call.result = std::move(admitted).error();
   return false;
+}
+
+bool Dispatcher::AnsweredQuickly(Call& call) {
+  if (!call.route->quick) return false;
+  std::optional<Result<Json>> answer =
+      Guarded(call, [&] { return call.route->quick(*call.api_request); });
+  if (!answer) return false;
+  call.result = std::move(*answer);
+  return true;
 }
 
 void Dispatcher::Execute(Call& call) {

@@ -7,14 +7,18 @@
 //
 // Ownership: borrows everything it is given; the composition root keeps them
 // alive longer than the Dispatcher.
-// Threading: Handle() is called on I/O threads and only posts: the request
-// is admitted (parameters, signature, the store's keys and roles) and
-// answered on the blocking executor; a route that waits on a data source
-// (RouteSpec::waits) runs its handler on the data-source executor instead.
+// Threading: Handle() is called on I/O threads. A request whose body is at
+// most kMaxQuickBodyBytes is admitted there (parameters, signature, the
+// store's keys and roles: bounded reads), and answered there when its route
+// has a QuickHandler that answers; a larger one is admitted on the blocking
+// executor. The handler runs on the blocking executor, or on the data-source
+// executor for a route that waits on a data source (RouteSpec::waits).
 // Thread-safe.
 #ifndef DISYNC_OPENAPI_DISPATCHER_H_
 #define DISYNC_OPENAPI_DISPATCHER_H_
 
+#include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -60,6 +64,11 @@ class Dispatcher final : public http::RequestHandler {
              ReplayGuard& replay, Executor& blocking, Executor& data_source_calls, Metrics& metrics,
              DispatcherOptions options = {});
 
+  // Above this, parsing the form and hashing the body for the signature is
+  // work enough to leave to the blocking executor (a TaskParam runs to
+  // megabytes); every request but a script's is far below.
+  static constexpr size_t kMaxQuickBodyBytes = size_t{64} << 10;
+
   void Handle(http::Request request, http::Responder respond) override;
   http::Response TransportError(int status, std::string_view reason) override;
 
@@ -70,10 +79,16 @@ class Dispatcher final : public http::RequestHandler {
   struct Outcome;
   struct Call;
   // The stages of one request: Begin; Admit (false: the call holds the
-  // error); Execute, the handler; Finish renders, counts and logs the answer.
+  // error); AnsweredQuickly, the route's QuickHandler, if it has one and it
+  // answers; else Execute, the handler; Finish renders, counts and logs the
+  // answer.
   void Begin(Call& call);
   bool Admit(Call& call);
+  bool AnsweredQuickly(Call& call);
   void Execute(Call& call);
+  // Execute and answer an admitted call: here, or on the data-source
+  // executor for a route that waits on a data source.
+  void ExecuteAndRespond(std::shared_ptr<Call> call, http::Responder respond);
   http::Response Finish(Call& call);
   Status AdmitOrError(Call& call);
   // Runs `stage`, turning an exception (a broken promise) into an internal error.

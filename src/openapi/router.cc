@@ -92,9 +92,12 @@ Result<ApiRequest::Paging> ApiRequest::GetPaging(int32_t default_size, int32_t m
                 static_cast<int32_t>(size.value_or(default_size))};
 }
 
-void Router::Register(RouteSpec spec, Handler handler) {
+void Router::Register(RouteSpec spec, Handler handler, QuickHandler quick) {
+  // A quick answer must not wait; a route that waits on a data source has none.
+  DISYNC_CHECK(!quick || spec.waits == Waits::kStore);
   std::string action = spec.action;
-  bool inserted = routes_.emplace(action, Route{std::move(spec), std::move(handler)}).second;
+  bool inserted =
+      routes_.emplace(action, Route{std::move(spec), std::move(handler), std::move(quick)}).second;
   DISYNC_CHECK(inserted);
 }
 

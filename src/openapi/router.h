@@ -133,6 +133,14 @@ class ApiRequest {
 
 using Handler = std::function<Result<Json>(const ApiRequest&)>;
 
+// A route's answer given on the I/O thread that read the request, right
+// after its admission: no hand-over to a worker and back, which is most of
+// the cost of a small request (bench/README.md, ninth round). It may only do
+// bounded work: small reads of the store, no writes (they wait for fsync),
+// no waiting for another thread, no data source. nullopt: no quick answer
+// this time; the Dispatcher then runs the route's Handler on the workers.
+using QuickHandler = std::function<std::optional<Result<Json>>(const ApiRequest&)>;
+
 // What a handler waits for besides the CPU and the store. kDataSource: it
 // connects to a data source, which can take that connection's whole connect
 // and read timeouts; the Dispatcher runs those handlers on a pool of their
@@ -164,12 +172,13 @@ struct RouteSpec {
 struct Route {
   RouteSpec spec;
   Handler handler;
+  QuickHandler quick;  // may be empty
 };
 
 class Router {
  public:
   // Aborts on a duplicate action: that is a wiring bug.
-  void Register(RouteSpec spec, Handler handler);
+  void Register(RouteSpec spec, Handler handler, QuickHandler quick = {});
   const Route* Find(std::string_view action) const;
   std::vector<std::string> Actions() const;
 

@@ -3,6 +3,7 @@
 #ifndef DISYNC_STORE_RECORDS_H_
 #define DISYNC_STORE_RECORDS_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -162,8 +163,11 @@ std::optional<ProcessStatus> ParseProcessStatus(std::string_view text);
 // What GetProcess reads of a process besides its small fields: its two large
 // texts (megabytes each for thousands of tables) are left empty unless asked
 // for. kFull: task_param and task_content (a worker); kResult: task_content
-// only (an answer); kStatus: neither.
-enum class ProcessDetail { kFull, kResult, kStatus };
+// only (an answer); kStatus: neither; kSmallResult: task_content if it is at
+// most kSmallTaskContentBytes, else neither, with task_content_withheld set
+// (an answer given without leaving the I/O thread, openapi/dispatcher.h).
+enum class ProcessDetail { kFull, kResult, kStatus, kSmallResult };
+inline constexpr size_t kSmallTaskContentBytes = size_t{64} << 10;
 
 struct Process {
   ProcessId id;
@@ -178,6 +182,7 @@ struct Process {
   int64_t done = 0;       // tables discovered
   int64_t total = 0;      // tables to discover
   std::string task_content;  // the result: empty unless kSuccess (and read)
+  bool task_content_withheld = false;  // kSmallResult: larger, so not read
   int32_t attempts = 0;
   TimePoint created;
   TimePoint updated;

@@ -2,6 +2,8 @@
 // client tokens that make their creation idempotent.
 #include <sqlite3.h>
 
+#include <limits>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -86,7 +88,10 @@ constexpr size_t kContentChunkBytes = size_t{1} << 20;
 // first assembles each value in a buffer of its own, which the string then
 // copies. Runs inside the caller's read transaction (the process row's
 // statement is still open), so it sees the same snapshot.
-Result<std::string> ReadTaskContent(StatementCache& on, ProcessId id) {
+//
+// nullopt, and nothing read, when the content is longer than `max_bytes`.
+Result<std::optional<std::string>> ReadTaskContent(StatementCache& on, ProcessId id,
+                                                   size_t max_bytes) {
   struct Piece {
     int64_t rowid;
     size_t bytes;
@@ -106,6 +111,7 @@ Result<std::string> ReadTaskContent(StatementCache& on, ProcessId id) {
       total += pieces.back().bytes;
     }
   }
+  if (total > max_bytes) return std::optional<std::string>();
   // Populated in one call: a 38 MB TaskContent is 9,000 pages to fault in.
   std::string content;
   content.reserve(total);
@@ -136,7 +142,7 @@ Result<std::string> ReadTaskContent(StatementCache& on, ProcessId id) {
     return error;
   }
   sqlite3_blob_close(blob);
-  return content;
+  return std::optional<std::string>(std::move(content));
 }
 
 }  // namespace
@@ -151,7 +157,15 @@ Result<Process> SqliteStore::GetProcessOn(StatementCache& on, ProcessId id, Proc
   DISYNC_ASSIGN_OR_RETURN(Process process, ReadProcess(stmt));
   // Read while `stmt` still holds its read transaction: the same snapshot.
   if (process.status == ProcessStatus::kSuccess && detail != ProcessDetail::kStatus) {
-    DISYNC_ASSIGN_OR_RETURN(process.task_content, ReadTaskContent(on, id));
+    const size_t max_bytes = detail == ProcessDetail::kSmallResult
+                                 ? kSmallTaskContentBytes
+                                 : std::numeric_limits<size_t>::max();
+    DISYNC_ASSIGN_OR_RETURN(std::optional<std::string> content, ReadTaskContent(on, id, max_bytes));
+    if (content) {
+      process.task_content = std::move(*content);
+    } else {
+      process.task_content_withheld = true;
+    }
   }
   return process;
 }

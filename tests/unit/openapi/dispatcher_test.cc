@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -355,7 +356,7 @@ class HeldExecutor final : public Executor {
   std::vector<std::function<void()>> tasks_;
 };
 
-// A route that connects to a data source is admitted on the request threads
+// A route that connects to a data source is admitted on the calling thread
 // and handled on the data-source executor; every other request is answered
 // while such a call is still waiting.
 TEST_F(DispatcherTest, DataSourceCallsRunApartFromTheOtherRequests) {
@@ -369,13 +370,15 @@ TEST_F(DispatcherTest, DataSourceCallsRunApartFromTheOtherRequests) {
   std::vector<http::Response> answers;
   auto keep = [&](http::Response r) { answers.push_back(std::move(r)); };
 
+  // Admitted (signature and parameters checked) where it arrived; the
+  // handler is not run.
   dispatcher.Handle(testing::SignV1Request(kKey, {}, Opts("PingSource")), keep);
-  EXPECT_EQ(requests.held(), 1u);
-  requests.RunAll();  // admitted: signature and parameters checked, handler not run
   EXPECT_TRUE(answers.empty());
+  EXPECT_EQ(requests.held(), 0u);
   EXPECT_EQ(data_source_calls.held(), 1u);
 
   dispatcher.Handle(testing::SignV1Request(kKey, {}, Opts()), keep);
+  EXPECT_EQ(requests.held(), 1u);
   requests.RunAll();
   ASSERT_EQ(answers.size(), 1u);  // answered while the data-source call waits
   EXPECT_EQ(answers[0].status, 200);
@@ -390,10 +393,98 @@ TEST_F(DispatcherTest, DataSourceCallsRunApartFromTheOtherRequests) {
   SignOptions bad = Opts("PingSource");
   bad.timestamp = clock_.Now() - std::chrono::hours(1);
   dispatcher.Handle(testing::SignV1Request(kKey, {}, bad), keep);
-  requests.RunAll();
   ASSERT_EQ(answers.size(), 3u);
   EXPECT_EQ(answers[2].status, 400) << answers[2].body;
   EXPECT_EQ(data_source_calls.held(), 0u);
+  EXPECT_EQ(requests.held(), 0u);
+}
+
+// A route's QuickHandler answers on the thread that called Handle, without
+// the workers; when it declines, the route's handler answers on a worker.
+TEST_F(DispatcherTest, AQuickAnswerIsGivenWhereTheRequestArrived) {
+  int handled = 0;
+  router_.Register(
+      {.action = "Poll"},
+      [&](const ApiRequest& r) -> Result<Json> {
+        ++handled;
+        return Json{{"By", "worker"}, {"Caller", r.caller().user_id}};
+      },
+      [](const ApiRequest& r) -> std::optional<Result<Json>> {
+        if (r.GetOr("Large", "") == "yes") return std::nullopt;
+        return Json{{"By", "quick"}, {"Caller", r.caller().user_id}};
+      });
+  HeldExecutor requests;
+  Dispatcher dispatcher(router_, creds_, nullptr, replay_, requests, requests, metrics_);
+  std::vector<http::Response> answers;
+  auto keep = [&](http::Response r) { answers.push_back(std::move(r)); };
+
+  dispatcher.Handle(testing::SignV1Request(kKey, {}, Opts("Poll")), keep);
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(requests.held(), 0u);
+  EXPECT_EQ(handled, 0);
+  EXPECT_EQ(answers[0].status, 200) << answers[0].body;
+  auto quick = nlohmann::json::parse(answers[0].body);
+  EXPECT_EQ(quick["By"], "quick");
+  EXPECT_EQ(quick["Caller"], "u1");
+  EXPECT_FALSE(quick.value("RequestId", "").empty());
+
+  dispatcher.Handle(testing::SignV1Request(kKey, {{"Large", "yes"}}, Opts("Poll")), keep);
+  EXPECT_EQ(answers.size(), 1u);
+  ASSERT_EQ(requests.held(), 1u);
+  requests.RunAll();
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_EQ(handled, 1);
+  EXPECT_EQ(nlohmann::json::parse(answers[1].body)["By"], "worker") << answers[1].body;
+
+  // Both are counted like any other answer.
+  EXPECT_THAT(metrics_.RenderPrometheus(),
+              HasSubstr("disync_requests_total{action=\"Poll\",code=\"\",status=\"200\"} 2\n"));
+}
+
+// A QuickHandler that throws is answered like a handler that throws: an
+// internal error without its details, and the dispatcher goes on.
+TEST_F(DispatcherTest, AQuickHandlerThatThrowsIsAnInternalError) {
+  router_.Register(
+      {.action = "PollThrows"}, [](const ApiRequest&) -> Result<Json> { return Json::object(); },
+      [](const ApiRequest&) -> std::optional<Result<Json>> {
+        throw std::runtime_error("boom at /secret/path");
+      });
+  Answer a = Send(testing::SignV1Request(kKey, {}, Opts("PollThrows")));
+  ExpectError(a, 500, "InternalError");
+  EXPECT_EQ(a.raw.find("/secret/path"), std::string::npos) << a.raw;
+  EXPECT_EQ(Send(testing::SignV1Request(kKey, {}, Opts())).status, 200);
+}
+
+// A request whose body is larger than kMaxQuickBodyBytes (a script) is
+// admitted on a worker: nothing of it runs where it arrived, not even a
+// refusal.
+TEST_F(DispatcherTest, ALargeBodyIsAdmittedOnAWorker) {
+  HeldExecutor requests;
+  Dispatcher dispatcher(router_, creds_, nullptr, replay_, requests, requests, metrics_);
+  std::vector<http::Response> answers;
+  auto keep = [&](http::Response r) { answers.push_back(std::move(r)); };
+  SignOptions in_body = Opts();
+  in_body.placement = Placement::kBody;
+  const std::string large(Dispatcher::kMaxQuickBodyBytes, 'x');
+
+  dispatcher.Handle(testing::SignV1Request(kKey, {{"Echo", large}}, in_body), keep);
+  SignOptions expired = in_body;
+  expired.timestamp = clock_.Now() - std::chrono::hours(1);
+  dispatcher.Handle(testing::SignV1Request(kKey, {{"Echo", large}}, expired), keep);
+  EXPECT_TRUE(answers.empty());
+  ASSERT_EQ(requests.held(), 2u);
+  requests.RunAll();
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_EQ(answers[0].status, 200) << answers[0].body.substr(0, 200);
+  EXPECT_EQ(nlohmann::json::parse(answers[0].body)["Echo"].get<std::string>().size(), large.size());
+  EXPECT_EQ(answers[1].status, 400) << answers[1].body;
+
+  // A small one is admitted, and refused, where it arrived.
+  answers.clear();
+  dispatcher.Handle(testing::SignV1Request(kKey, {{"Echo", "small"}}, expired), keep);
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0].status, 400) << answers[0].body;
+  EXPECT_EQ(requests.held(), 0u);
 }
 
 }  // namespace

@@ -1870,8 +1870,8 @@ TEST_F(SqliteStoreTest, MigrationFiveKeepsEveryTaskContent) {
 
 // A process's large texts: its TaskParam, and the TaskContent it succeeded
 // with (read through a blob handle), come back whole in a full read, only
-// the TaskContent for an answer, neither for a status; a failed process has
-// no TaskContent.
+// the TaskContent for an answer, neither for a status, the TaskContent for a
+// small result only when it is small; a failed process has no TaskContent.
 TEST_F(SqliteStoreTest, ProcessesAreReadWithTheLargeTextsAskedFor) {
   auto store = OpenOrDie();
   ASSERT_NE(store, nullptr);
@@ -1940,6 +1940,28 @@ TEST_F(SqliteStoreTest, ProcessesAreReadWithTheLargeTextsAskedFor) {
   EXPECT_EQ(fail->status, ProcessStatus::kFail);
   EXPECT_EQ(fail->message, "why");
   EXPECT_TRUE(fail->task_content.empty());
+
+  // kSmallResult: the TaskContent only up to kSmallTaskContentBytes; a
+  // larger one is withheld, not cut.
+  auto withheld = store->GetProcess(succeeded, ProcessDetail::kSmallResult);
+  ASSERT_TRUE(withheld.ok()) << withheld.error().message();
+  EXPECT_EQ(withheld->status, ProcessStatus::kSuccess);
+  EXPECT_TRUE(withheld->task_content_withheld);
+  EXPECT_TRUE(withheld->task_content.empty());
+  EXPECT_FALSE(result->task_content_withheld);
+  const std::string small(kSmallTaskContentBytes, 's');
+  const ProcessId small_one = enqueue("{}");
+  auto claimed = store->ClaimProcess("w", kT0, kT0 + std::chrono::minutes(1));
+  ASSERT_TRUE(claimed.ok() && claimed->has_value());
+  ASSERT_TRUE(store->FinishProcess(small_one, "w", ProcessStatus::kSuccess, "", small).ok());
+  auto read = store->GetProcess(small_one, ProcessDetail::kSmallResult);
+  ASSERT_TRUE(read.ok()) << read.error().message();
+  EXPECT_FALSE(read->task_content_withheld);
+  EXPECT_TRUE(read->task_content == small) << read->task_content.size() << " bytes";
+  auto small_fail = store->GetProcess(failed, ProcessDetail::kSmallResult);
+  ASSERT_TRUE(small_fail.ok()) << small_fail.error().message();
+  EXPECT_FALSE(small_fail->task_content_withheld);
+  EXPECT_EQ(small_fail->message, "why");
 
   // And after a reopen, from the file.
   store.reset();
