@@ -735,17 +735,17 @@ Result<WorkspaceAccess> SqliteStore::GetWorkspaceAccess(ProjectId project,
   // Only the columns access depends on: the whole workspace row would parse
   // its tags (JSON) on every authorised request.
   WorkspaceAccess access;
-  {
-    DISYNC_ASSIGN_OR_RETURN(
-        Statement stmt,
-        on.Prepare("SELECT mode, status, disable_development FROM projects WHERE id = ?"));
-    stmt.BindInt(1, project.value());
-    DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) return Error::NotFound("workspace " + std::to_string(project.value()) + " not found");
-    access.mode = static_cast<int32_t>(stmt.ColumnInt(0));
-    access.status = static_cast<int32_t>(stmt.ColumnInt(1));
-    access.disable_development = stmt.ColumnInt(2) != 0;
-  }
+  DISYNC_ASSIGN_OR_RETURN(
+      Statement stmt,
+      on.Prepare("SELECT mode, status, disable_development FROM projects WHERE id = ?"));
+  stmt.BindInt(1, project.value());
+  DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return Error::NotFound("workspace " + std::to_string(project.value()) + " not found");
+  access.mode = static_cast<int32_t>(stmt.ColumnInt(0));
+  access.status = static_cast<int32_t>(stmt.ColumnInt(1));
+  access.disable_development = stmt.ColumnInt(2) != 0;
+  // Read while `stmt` still holds its read transaction: the roles of the
+  // same snapshot, under one WAL read lock instead of two.
   DISYNC_ASSIGN_OR_RETURN(access.roles, MemberRolesOn(on, project, user_id));
   return access;
 }
