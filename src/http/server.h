@@ -8,10 +8,9 @@
 // Handlers are called on those threads and must not block: they may do
 // bounded work there (the Dispatcher admits small requests and answers quick
 // ones), and hand anything that can wait to another pool and call the
-// Responder from there. Shutdown() may be
-// called from any thread other than an I/O thread: it stops accepting, closes
-// idle connections, lets every request already read finish and be answered,
-// then joins the I/O threads.
+// Responder from there. Shutdown() may be called from any thread other than
+// an I/O thread: it stops accepting, closes idle connections, lets every
+// request already read finish and be answered, then joins the I/O threads.
 #ifndef DISYNC_HTTP_SERVER_H_
 #define DISYNC_HTTP_SERVER_H_
 

@@ -33,8 +33,8 @@ int main(int argc, char** argv) {
   // wake-ups. bench/api_load on 2 cores, against 2 I/O threads and 4
   // workers: +4% req/s at 1 connection, +12% at 4, +5% at 16 and 64; with
   // Queries answered on the I/O threads, 2 of them against 1: 20-48% fewer
-  // req/s at 1 and 4 connections. At least two workers, so that one long answer (a large
-  // TaskContent) does not hold every other request.
+  // req/s at 1 and 4 connections. At least two workers, so that one long
+  // answer (a large TaskContent) does not hold every other request.
   const unsigned hw = std::thread::hardware_concurrency();
   options.worker_threads = static_cast<int>(std::max(2u, hw));
 
