@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "fakes/fake_clock.h"
 
 namespace disync::openapi {
@@ -52,9 +54,49 @@ TEST(ReplayGuard, ExpiredEntriesArePruned) {
 TEST(ReplayGuard, RejectsMalformedSnapshots) {
   testing::FakeClock clock(*ParseIso8601Utc("2024-01-01T00:00:00Z"));
   ReplayGuard guard(clock);
-  for (const char* bad : {"", "{}", "[{\"k\":1}]", "[1]", "not json"}) {
+  const std::string x = std::to_string(ToUnixMillis(clock.Now() + minutes(10)));
+  for (const std::string& bad :
+       {std::string(), std::string("{}"), std::string("[{\"k\":1}]"), std::string("[1]"),
+        std::string("not json"), "[{\"h\":1,\"x\":" + x + "}]",
+        "[{\"h\":-1,\"l\":1,\"x\":" + x + "}]", "[{\"k\":\"no newline\",\"x\":" + x + "}]",
+        std::string("[{\"h\":1,\"l\":2}]")}) {
     EXPECT_EQ(guard.Restore(bad).error().code(), ErrorCode::kCorruption) << bad;
   }
+  // All or nothing: the good entry before a bad one is not added either.
+  ReplayGuard before(clock);
+  ASSERT_TRUE(before.CheckAndRecordNonce("k", "n1", clock.Now()).ok());
+  std::string good = before.Snapshot();
+  ASSERT_EQ(good.back(), ']');
+  good.back() = ',';
+  EXPECT_EQ(guard.Restore(good + "{\"h\":1}]").error().code(), ErrorCode::kCorruption);
+  EXPECT_EQ(guard.SizeForTest(), 0u);
+}
+
+// The set keeps a fingerprint of each pair, not its text; a snapshot taken
+// by a binary that kept the text ({"k": "<key id>\n<nonce>"}) still
+// restores every pair in it.
+TEST(ReplayGuard, KeepsFingerprintsAndRestoresSnapshotsOfTexts) {
+  testing::FakeClock clock(*ParseIso8601Utc("2024-01-01T00:00:00Z"));
+  ReplayGuard guard(clock);
+  ASSERT_TRUE(guard.CheckAndRecordNonce("LTAIkey", "nonce-0123456789", clock.Now()).ok());
+  const std::string snapshot = guard.Snapshot();
+  EXPECT_EQ(snapshot.find("nonce-0123456789"), std::string::npos) << snapshot;
+  EXPECT_EQ(snapshot.find("LTAIkey"), std::string::npos) << snapshot;
+
+  const std::string x = std::to_string(ToUnixMillis(clock.Now() + minutes(10)));
+  ReplayGuard restored(clock);
+  ASSERT_TRUE(restored
+                  .Restore("[{\"k\":\"LTAIkey\\nold-1\",\"x\":" + x +
+                           "},{\"k\":\"LTAIkey\\nold\\nwith a newline\",\"x\":" + x + "}]")
+                  .ok());
+  EXPECT_EQ(restored.CheckAndRecordNonce("LTAIkey", "old-1", clock.Now()).error().code(),
+            ErrorCode::kSignatureNonceUsed);
+  EXPECT_EQ(
+      restored.CheckAndRecordNonce("LTAIkey", "old\nwith a newline", clock.Now()).error().code(),
+      ErrorCode::kSignatureNonceUsed);
+  EXPECT_TRUE(restored.CheckAndRecordNonce("LTAIkey", "old-2", clock.Now()).ok());
+  EXPECT_TRUE(restored.CheckAndRecordNonce("LTAIother", "old-1", clock.Now()).ok());
+  EXPECT_EQ(restored.SizeForTest(), 4u);
 }
 
 }  // namespace
