@@ -26,6 +26,11 @@ namespace disync {
 
 inline constexpr size_t kMinPrefaultBytes = size_t{256} << 10;
 
+// The size from which malloc maps a block of its own (server/main.cc sets
+// it, and keeps it from rising). A block under it is reused from malloc's
+// arenas once freed; one at or above it is a fresh mapping every time.
+inline constexpr size_t kMallocMmapThresholdBytes = size_t{1} << 20;
+
 void PrefaultForWrite(void* data, size_t size);
 
 }  // namespace disync

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/logging.h"
+#include "common/memory.h"
 #include "server/admin.h"
 #include "server/app.h"
 
@@ -22,7 +23,7 @@ int main(int argc, char** argv) {
   // threshold to the largest block freed, after which they stay. With a
   // 10,000-table generation: peak RSS 332 MB -> 234 MB, and 224 MB -> 124 MB
   // after it (bench/gen_scale).
-  ::mallopt(M_MMAP_THRESHOLD, 1 << 20);
+  ::mallopt(M_MMAP_THRESHOLD, static_cast<int>(disync::kMallocMmapThresholdBytes));
   using disync::server::AppOptions;
   AppOptions options;
   std::string log_format = "text";

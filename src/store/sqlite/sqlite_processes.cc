@@ -75,13 +75,16 @@ Result<Process> ReadProcess(const Statement& row) {
   return p;
 }
 
-// A TaskContent is stored in pieces of this size (the last one shorter):
-// SQLite builds each piece's record in memory before writing it, and a
-// piece this size reuses the memory of the one before. Against one value,
-// at 10,000 tables: 55-70 ms against 77-84 ms to store, peak RSS 121-126 MB
-// against 157-159 MB (bench/README.md, seventh round). 256 KiB and 4 MiB
-// pieces stored no faster.
-constexpr size_t kContentChunkBytes = size_t{1} << 20;
+// A TaskContent is stored in pieces of this size (the last one shorter).
+// SQLite builds each piece's record in a buffer of its own before writing
+// it; under malloc's mmap threshold that buffer comes back from the arena
+// for the next piece. At 1 MiB each record was a fresh mapping, faulted in
+// page by page: at 10,000 tables, storing took 255-282 ms against 144-153
+// ms (bench/README.md, tenth round). Against one value for the whole
+// content, peak RSS 121-126 MB against 157-159 MB (seventh round).
+constexpr size_t kContentChunkBytes = kMallocMmapThresholdBytes / 4;
+static_assert(kContentChunkBytes + 1024 < kMallocMmapThresholdBytes,
+              "a piece's record must stay under malloc's mmap threshold");
 
 // The TaskContent of process `id`, its pieces read in order through an
 // incremental-blob handle straight into the string. Through a SELECT, SQLite

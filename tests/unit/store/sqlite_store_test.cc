@@ -152,6 +152,8 @@ class SqliteStoreTest : public ::testing::Test {
 
 // Every migration in src/store/migrations, in order.
 constexpr int kLatestVersion = 5;
+// The size of the pieces a TaskContent is stored in (sqlite_processes.cc).
+constexpr size_t kPieceBytes = 256 * 1024;
 constexpr const char* kAppliedVersions =
     "1:init,2:objects,3:processes_tasks,4:process_texts,5:process_content_chunks";
 
@@ -1865,7 +1867,7 @@ TEST_F(SqliteStoreTest, MigrationFiveKeepsEveryTaskContent) {
   ASSERT_TRUE(finished.ok()) << finished.error().message();
   EXPECT_TRUE(finished->task_content == content) << finished->task_content.size() << " bytes";
   EXPECT_EQ(QueryRaw(db_path_, "SELECT count(*) FROM process_content_chunks WHERE process_id = 3"),
-            "2");
+            std::to_string((content.size() + kPieceBytes - 1) / kPieceBytes));
 }
 
 // A process's large texts: its TaskParam, and the TaskContent it succeeded
@@ -1890,7 +1892,7 @@ TEST_F(SqliteStoreTest, ProcessesAreReadWithTheLargeTextsAskedFor) {
     return enqueued->process.id;
   };
   const std::string param(300 * 1024, 'p');
-  // Three pieces of 1 MiB and a short one (migration 0005), every byte
+  // Twelve whole pieces and a short one (migration 0005), every byte
   // telling where it belongs, so that a piece out of place shows.
   std::string content((3 << 20) + 17, 'c');
   for (size_t i = 0; i < content.size(); ++i) content[i] = static_cast<char>('a' + (i / 4093) % 26);
@@ -1911,7 +1913,11 @@ TEST_F(SqliteStoreTest, ProcessesAreReadWithTheLargeTextsAskedFor) {
                      "SELECT group_concat(length(bytes)) FROM "
                      "(SELECT bytes FROM process_content_chunks WHERE process_id = " +
                          std::to_string(succeeded.value()) + " ORDER BY seq)"),
-            "1048576,1048576,1048576,17");
+            [] {
+              std::string lengths;
+              for (int i = 0; i < 12; ++i) lengths += std::to_string(kPieceBytes) + ",";
+              return lengths + "17";
+            }());
   EXPECT_EQ(QueryRaw(db_path_, "SELECT count(*) FROM process_content_chunks WHERE process_id = " +
                                    std::to_string(failed.value())),
             "0");
