@@ -92,16 +92,10 @@ bool IsPlain(std::string_view value) {
 // below costs more in sizing and trimming its room than in copying.
 constexpr size_t kShortString = 64;
 
-// Appends the JSON string literal of `value`, quotes included, to `out`:
-// a std::string or a std::vector<std::uint8_t>.
+// Appends `value` escaped as the inside of a JSON string literal (no
+// quotes) to `out`: a std::string or a std::vector<std::uint8_t>.
 template <typename Buffer>
-void AppendStringLiteral(std::string_view value, Buffer* out) {
-  if (value.size() <= kShortString && IsPlain(value)) {
-    AppendBytes("\"", 1, out);
-    AppendBytes(value.data(), value.size(), out);
-    AppendBytes("\"", 1, out);
-    return;
-  }
+void AppendEscaped(std::string_view value, Buffer* out) {
   // Writes straight into the output, block by block: each block's room is
   // sized for its worst case of plain and quoted bytes (each at most two)
   // and trimmed after it. A TaskContent has a quote every few bytes, and an
@@ -119,9 +113,7 @@ void AppendStringLiteral(std::string_view value, Buffer* out) {
   const char* p = value.data();
   const char* const end = p + value.size();
   size_t at = out->size();
-  out->reserve(at + 2 * value.size() + 2);
-  out->push_back('"');
-  ++at;
+  out->reserve(at + 2 * value.size());
   size_t populated = value.size() >= kMinPrefaultBytes ? at : out->capacity();
   while (p < end) {
     const char* block_end = p + std::min<size_t>(kBlock, static_cast<size_t>(end - p));
@@ -199,6 +191,21 @@ void AppendStringLiteral(std::string_view value, Buffer* out) {
     at = static_cast<size_t>(w - Chars(out));
   }
   out->resize(at);
+}
+
+// Appends the JSON string literal of `value`, quotes included, to `out`:
+// a std::string or a std::vector<std::uint8_t>.
+template <typename Buffer>
+void AppendStringLiteral(std::string_view value, Buffer* out) {
+  if (value.size() <= kShortString && IsPlain(value)) {
+    AppendBytes("\"", 1, out);
+    AppendBytes(value.data(), value.size(), out);
+    AppendBytes("\"", 1, out);
+    return;
+  }
+  out->reserve(out->size() + 2 * value.size() + 2);
+  out->push_back('"');
+  AppendEscaped(value, out);
   out->push_back('"');
 }
 
@@ -292,13 +299,28 @@ JsonWriter& JsonWriter::Value(nlohmann::ordered_json&& value) {
   return *this;
 }
 
-JsonWriter& JsonWriter::Splice(std::string_view array) {
+std::string_view JsonWriter::SplicedElements(std::string_view array) const {
   DISYNC_CHECK(array.size() >= 2 && array.front() == '[' && array.back() == ']');
   DISYNC_CHECK(!stack_.empty() && stack_.back().level == Level::kArray);
-  const std::string_view elements = array.substr(1, array.size() - 2);
+  return array.substr(1, array.size() - 2);
+}
+
+JsonWriter& JsonWriter::Splice(std::string_view array) {
+  const std::string_view elements = SplicedElements(array);
   if (elements.empty()) return *this;
   BeforeValue();
   out_->append(elements);
+  return *this;
+}
+
+JsonWriter& JsonWriter::SpliceOwned(std::string array) {
+  if (pieces_ == nullptr) return Splice(array);
+  const size_t length = SplicedElements(array).size();
+  if (length == 0) return *this;
+  BeforeValue();
+  pieces_->Append(std::move(*out_));
+  out_->clear();  // moved from
+  pieces_->Append(std::move(array), 1, length);
   return *this;
 }
 
@@ -363,6 +385,19 @@ void AppendJsonInt(std::string* out, int64_t value) {
 std::vector<std::uint8_t> JsonStringLiteral(std::string_view value) {
   std::vector<std::uint8_t> literal;
   AppendStringLiteral(value, &literal);
+  return literal;
+}
+
+std::vector<std::uint8_t> JsonStringLiteral(const TextPieces& value) {
+  std::vector<std::uint8_t> literal;
+  // Room for the worst case at once (reserving touches no memory): each
+  // piece's own reservation then fits, and the buffer never moves.
+  literal.reserve(2 * value.size() + 2);
+  literal.push_back('"');
+  // Pieces are cut between whole characters, so each escapes as it would
+  // inside the joined text.
+  value.ForEach([&](std::string_view piece) { AppendEscaped(piece, &literal); });
+  literal.push_back('"');
   return literal;
 }
 

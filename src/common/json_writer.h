@@ -27,6 +27,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/text_pieces.h"
+
 namespace disync {
 
 // The binary subtype that marks a nlohmann binary value as PreRenderedJson.
@@ -51,6 +53,8 @@ struct JsonSplice {
 // JsonWriter::String escapes it, in a buffer of its own (one that
 // PreRenderedJson can carry).
 std::vector<std::uint8_t> JsonStringLiteral(std::string_view value);
+// The literal of the text the pieces make, read piece by piece.
+std::vector<std::uint8_t> JsonStringLiteral(const TextPieces& value);
 
 // Appends the JSON string literal of `value`, quotes included, to `out`,
 // escaped as JsonWriter::String escapes it: for JSON text assembled ahead of
@@ -66,6 +70,10 @@ class JsonWriter {
   // (in the order of their offsets) instead of being copied into `out`: an
   // answer carrying a 45 MB TaskContent goes out without a second copy of it.
   JsonWriter(std::string* out, std::vector<JsonSplice>* splices) : out_(out), splices_(splices) {}
+  // SpliceOwned moves the text written to `out` so far, then the spliced
+  // array's elements, into `pieces` instead of copying the elements into
+  // `out`. The caller appends what is left in `out` when the writer is done.
+  JsonWriter(std::string* out, TextPieces* pieces) : out_(out), pieces_(pieces) {}
 
   JsonWriter& BeginObject();
   JsonWriter& EndObject();
@@ -86,6 +94,8 @@ class JsonWriter {
   // another JsonWriter wrote it), to the array being written: pieces of one
   // array rendered apart, on other threads, are joined without re-parsing.
   JsonWriter& Splice(std::string_view array);
+  // As Splice, taking `array`: without a copy when the writer has pieces.
+  JsonWriter& SpliceOwned(std::string array);
 
   // Writes one value whose complete text `append(std::string&)` appends to
   // the output: for hot loops whose values are mostly pieces rendered ahead
@@ -121,6 +131,8 @@ class JsonWriter {
   // Writes the separator a value needs here; checks a value may come.
   void BeforeValue();
   void AppendString(std::string_view value);
+  // The elements of `array`, the text of a JSON array, without its brackets.
+  std::string_view SplicedElements(std::string_view array) const;
   // Json: a nlohmann value type, const-qualified unless its pre-rendered
   // values may be moved out.
   template <typename Json>
@@ -128,6 +140,7 @@ class JsonWriter {
 
   std::string* out_;
   std::vector<JsonSplice>* splices_ = nullptr;
+  TextPieces* pieces_ = nullptr;
   std::vector<Frame> stack_;
   bool after_key_ = false;
   bool wrote_root_ = false;

@@ -599,7 +599,8 @@ void WriteReader(JsonWriter& out, const RealtimeScript& script,
   out.Member("name", "reader").Member("category", "reader").EndObject();
 }
 
-// Splices the pieces' rendered table rules in, freeing each as it goes.
+// Splices the pieces' rendered table rules in: moved into `out`'s pieces,
+// when it has them, or copied and freed as it goes.
 void WriteWriter(JsonWriter& out, const RealtimeScript& script,
                  std::vector<std::vector<SelectionPiece>>& pieces) {
   out.BeginObject().Member("stepType", WriterStepType(script.solution));
@@ -609,8 +610,8 @@ void WriteWriter(JsonWriter& out, const RealtimeScript& script,
   for (size_t s = 0; s < script.sources.size(); ++s) {
     out.BeginObject().Key("tableRule").BeginArray();
     for (SelectionPiece& piece : pieces[s]) {
-      out.Splice(piece.rules);
-      std::string().swap(piece.rules);
+      out.SpliceOwned(std::move(piece.rules));
+      std::string().swap(piece.rules);  // moved from, or copied
       total += piece.plans.size();
     }
     out.EndArray().Member("srcDatasourceName", script.sources[s].datasource).EndObject();
@@ -701,7 +702,9 @@ class Builder {
          "data source " + Quote(script_.sources[source].datasource) + ": no discovered schema for it"});
   }
 
-  Result<std::string> Finish() {
+  // The TaskContent in pieces: what Finish wrote itself, and between those
+  // the selections' rules as they were rendered (no copy of them).
+  Result<TextPieces> Finish() {
     std::vector<Failure> failures;
     for (const auto& source : pieces_) {
       for (const SelectionPiece& piece : source) {
@@ -741,21 +744,21 @@ class Builder {
     extend["schemaFingerprint"] = Fingerprint(std::move(used));
     extend["generatorVersion"] = options_.generator_version;
 
-    // Room for all of it at once: the spliced rules, the reader's entries
-    // (about 64 bytes and the name twice per table), the rest.
+    // Room at once for what comes before the first rules: the reader's
+    // entries (about 64 bytes and the name twice per table), the rest.
     size_t expected = 4096;
     for (const auto& source : pieces_) {
       for (const SelectionPiece& piece : source) {
-        expected += piece.rules.size();
         for (const RenderedSelection& group : piece.groups) {
           for (const std::string& table : group.tables) expected += 64 + 2 * table.size();
         }
       }
     }
-    std::string content;
-    content.reserve(expected);
-    PrefaultForWrite(content.data(), expected);
-    JsonWriter out(&content);
+    TextPieces content;
+    std::string written;
+    written.reserve(expected);
+    PrefaultForWrite(written.data(), expected);
+    JsonWriter out(&written, &content);
     out.BeginObject().Member("extend", extend).Member("type", "job");
     out.Key("steps").BeginArray();
     WriteReader(out, script_, pieces_);
@@ -765,6 +768,7 @@ class Builder {
     out.BeginObject().Member("from", "reader").Member("to", "writer").EndObject();
     out.EndArray().EndObject().EndObject();
     DISYNC_CHECK(out.complete());
+    content.Append(std::move(written));
     return content;
   }
 
@@ -791,7 +795,7 @@ void TaskContentBuilder::AddSelection(size_t source, size_t selection,
                      /*exclusive=*/true);
 }
 
-Result<std::string> TaskContentBuilder::Finish() { return impl_->builder.Finish(); }
+Result<TextPieces> TaskContentBuilder::Finish() { return impl_->builder.Finish(); }
 
 Result<std::string> GenerateTaskContent(const RealtimeScript& script, const std::vector<SourceSchema>& schemas,
                                         const GeneratorOptions& options) {
@@ -810,7 +814,8 @@ Result<std::string> GenerateTaskContent(const RealtimeScript& script, const std:
       builder.Add(s, k, tables, /*exclusive=*/false);
     }
   }
-  return builder.Finish();
+  DISYNC_ASSIGN_OR_RETURN(TextPieces content, builder.Finish());
+  return content.Join();
 }
 
 }  // namespace disync::di

@@ -47,6 +47,7 @@
 
 #include "common/result.h"
 #include "common/table_schema.h"
+#include "common/text_pieces.h"
 #include "di/realtime_script.h"
 
 namespace disync::di {
@@ -73,7 +74,8 @@ Result<std::string> GenerateTaskContent(const RealtimeScript& script, const std:
 // the next: AddSelection plans and renders one selectedTables entry of the
 // script (sources and their selections indexed in script order) from the
 // tables discovered for it; Finish checks what needs every table (two tables
-// with one target name), fingerprints, and joins the pieces. Same bytes and
+// with one target name), fingerprints, and returns the TaskContent in pieces
+// (each selection's rules as rendered, not copied). Same bytes and
 // same failures as GenerateTaskContent for the same tables (a table is looked
 // up among its own selection's tables only).
 //
@@ -88,7 +90,7 @@ class TaskContentBuilder {
   TaskContentBuilder& operator=(const TaskContentBuilder&) = delete;
 
   void AddSelection(size_t source, size_t selection, std::vector<TableSchema> tables);
-  Result<std::string> Finish();
+  Result<TextPieces> Finish();
 
  private:
   struct Impl;

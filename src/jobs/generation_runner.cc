@@ -204,9 +204,12 @@ Result<std::string> RunUpdate(store::MetadataStore& store, const GenerationOptio
 
 }  // namespace
 
-Result<std::string> GenerationRunner::Run(const store::Process& process,
-                                          const ProgressFn& progress) {
-  if (process.kind == "update") return RunUpdate(store_, options_, process, progress);
+Result<TextPieces> GenerationRunner::Run(const store::Process& process,
+                                         const ProgressFn& progress) {
+  if (process.kind == "update") {
+    DISYNC_ASSIGN_OR_RETURN(std::string content, RunUpdate(store_, options_, process, progress));
+    return TextPieces(std::move(content));
+  }
   // The workspace may have changed since the script was accepted.
   WorkspaceReferences references(store_, process.project);
   std::optional<di::RealtimeScript> accepted;

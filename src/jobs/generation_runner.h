@@ -21,6 +21,7 @@
 #include <string>
 
 #include "common/result.h"
+#include "common/text_pieces.h"
 #include "jobs/accepted_scripts.h"
 #include "store/metadata_store.h"
 
@@ -32,8 +33,9 @@ using ProgressFn = std::function<void(int64_t done, int64_t total)>;
 class ProcessRunner {
  public:
   virtual ~ProcessRunner() = default;
-  // Returns the TaskContent, or the reason the process fails.
-  virtual Result<std::string> Run(const store::Process& process, const ProgressFn& progress) = 0;
+  // Returns the TaskContent (in the pieces it was rendered in), or the
+  // reason the process fails.
+  virtual Result<TextPieces> Run(const store::Process& process, const ProgressFn& progress) = 0;
 };
 
 struct GenerationOptions {
@@ -54,7 +56,7 @@ class GenerationRunner final : public ProcessRunner {
                    AcceptedScripts* accepted = nullptr)
       : store_(store), options_(options), accepted_(accepted) {}
 
-  Result<std::string> Run(const store::Process& process, const ProgressFn& progress) override;
+  Result<TextPieces> Run(const store::Process& process, const ProgressFn& progress) override;
 
  private:
   store::MetadataStore& store_;

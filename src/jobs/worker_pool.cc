@@ -102,7 +102,7 @@ bool WorkerPool::RunOne(const std::string& owner) {
     if (!written.ok()) lease_lost = true;
   };
 
-  Result<std::string> content = Error::Internal("not run");
+  Result<TextPieces> content = Error::Internal("not run");
   try {
     content = runner_.Run(process, progress);
   } catch (const std::exception& e) {
@@ -121,13 +121,13 @@ bool WorkerPool::RunOne(const std::string& owner) {
   if (prepared_ != nullptr && content.ok() && prepared_->Worthwhile(content.value().size())) {
     prepared_->Expect(process.id);
     literal = std::async(std::launch::async,
-                         [&text = content.value()] { return JsonStringLiteral(text); });
+                         [&pieces = content.value()] { return JsonStringLiteral(pieces); });
   }
   Status finished = content.ok()
                         ? store_.FinishProcess(process.id, owner, store::ProcessStatus::kSuccess,
                                                "", content.value())
                         : store_.FinishProcess(process.id, owner, store::ProcessStatus::kFail,
-                                               content.error().message(), "");
+                                               content.error().message(), {});
   if (!finished.ok()) {
     logging::Error("cannot store the result of a process",
                    {{"process_id", std::to_string(process.id.value())},
@@ -165,7 +165,7 @@ bool WorkerPool::RunOne(const std::string& owner) {
   // and its answer: 124 MB without this, 109 MB with it; big blocks are
   // mmapped, main.cc, which took it from 224 MB).
   if (content.ok() && content.value().size() >= kTrimAfterBytes) {
-    { const std::string released = std::move(content).value(); }
+    { const TextPieces released = std::move(content).value(); }
     malloc_trim(0);
   }
   return true;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "common/text_pieces.h"
 #include "store/records.h"
 
 namespace disync::store {
@@ -119,7 +120,7 @@ class MetadataStore {
                                        TimePoint lease_until) = 0;
   // Ends a claimed process with success (and its TaskContent) or failure.
   virtual Status FinishProcess(ProcessId id, const std::string& owner, ProcessStatus status,
-                               const std::string& message, const std::string& task_content) = 0;
+                               const std::string& message, const TextPieces& task_content) = 0;
   // Puts every running process back in the queue (a single node restarting:
   // nothing else can be running them). Returns how many.
   virtual Result<int64_t> RequeueRunningProcesses() = 0;

@@ -309,7 +309,7 @@ Status SqliteStore::UpdateProcessProgress(ProcessId id, const std::string& owner
 }
 
 Status SqliteStore::FinishProcess(ProcessId id, const std::string& owner, ProcessStatus status,
-                                  const std::string& message, const std::string& task_content) {
+                                  const std::string& message, const TextPieces& task_content) {
   std::lock_guard lock(mu_);
   return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
     DISYNC_ASSIGN_OR_RETURN(
@@ -333,16 +333,38 @@ Status SqliteStore::FinishProcess(ProcessId id, const std::string& owner, Proces
       clear.BindInt(1, id.value());
       DISYNC_RETURN_IF_ERROR(clear.Run());
     }
-    const std::string_view content = task_content;
-    for (size_t offset = 0, seq = 0; offset < content.size(); offset += kContentChunkBytes, ++seq) {
+    int64_t seq = 0;
+    auto insert = [&](std::string_view bytes) -> Status {
       DISYNC_ASSIGN_OR_RETURN(Statement piece,
                               statements_->Prepare("INSERT INTO process_content_chunks "
                                                    "(process_id, seq, bytes) VALUES (?, ?, ?)"));
-      piece.BindInt(1, id.value())
-          .BindInt(2, static_cast<int64_t>(seq))
-          .BindBlobNoCopy(3, content.substr(offset, kContentChunkBytes));
-      DISYNC_RETURN_IF_ERROR(piece.Run());
-    }
+      piece.BindInt(1, id.value()).BindInt(2, seq++).BindBlobNoCopy(3, bytes);
+      return piece.Run();
+    };
+    // Every stored piece but the last is kContentChunkBytes long, wherever
+    // the text's own pieces end: a stored piece within one of them is bound
+    // where it lies, one across them is assembled in `across` (reused).
+    std::string across;
+    Status status = OkStatus();
+    task_content.ForEach([&](std::string_view text) {
+      while (!text.empty() && status.ok()) {
+        if (across.empty() && text.size() >= kContentChunkBytes) {
+          status = insert(text.substr(0, kContentChunkBytes));
+          text.remove_prefix(kContentChunkBytes);
+          continue;
+        }
+        if (across.capacity() < kContentChunkBytes) across.reserve(kContentChunkBytes);
+        const size_t take = std::min(kContentChunkBytes - across.size(), text.size());
+        across.append(text.substr(0, take));
+        text.remove_prefix(take);
+        if (across.size() == kContentChunkBytes) {
+          status = insert(across);
+          across.clear();
+        }
+      }
+    });
+    DISYNC_RETURN_IF_ERROR(status);
+    if (!across.empty()) DISYNC_RETURN_IF_ERROR(insert(across));
     return OkStatus();
   });
 }

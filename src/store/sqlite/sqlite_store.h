@@ -105,7 +105,7 @@ class SqliteStore final : public MetadataStore {
                                int64_t total, const std::string& message,
                                TimePoint lease_until) override;
   Status FinishProcess(ProcessId id, const std::string& owner, ProcessStatus status,
-                       const std::string& message, const std::string& task_content) override;
+                       const std::string& message, const TextPieces& task_content) override;
   Result<int64_t> RequeueRunningProcesses() override;
 
   Result<bool> TaskNameExists(ProjectId project, const std::string& name) override;

@@ -113,6 +113,44 @@ TEST(JsonWriter, EscapesLongStringsAsNlohmannDoes) {
   }
 }
 
+// A text in pieces escapes as the joined text does, wherever it is cut
+// between whole characters: at the ends of escaped characters, of runs of
+// multi-byte ones, of short and of long (over kMinPrefaultBytes) pieces.
+TEST(JsonStringLiteral, EscapesATextInPiecesAsTheJoinedText) {
+  const std::vector<std::string> fragments = {"a",
+                                              "\"",
+                                              "\\",
+                                              "\n",
+                                              "\x01",
+                                              "\xc3\xa9",
+                                              "\xe4\xb8\xad",
+                                              "\xf0\x9f\x98\x80",
+                                              std::string(300, 'x'),
+                                              std::string(70, '\"')};
+  std::mt19937 random(20261127);
+  std::uniform_int_distribution<size_t> pick(0, fragments.size() - 1);
+  std::uniform_int_distribution<size_t> per_piece(0, 40);
+  for (int i = 0; i < 40; ++i) {
+    TextPieces pieces;
+    std::string joined;
+    // One case in four has a piece of over 300 KiB.
+    const size_t long_piece = i % 4 == 0 ? 1 : 0;
+    for (size_t p = 0; p < 12; ++p) {
+      std::string piece = p == long_piece ? std::string(300 * 1024, 'y') : std::string();
+      for (size_t n = per_piece(random); n > 0; --n) piece += fragments[pick(random)];
+      joined += piece;
+      pieces.Append(std::move(piece));
+    }
+    ASSERT_EQ(pieces.size(), joined.size());
+    const std::vector<std::uint8_t> literal = JsonStringLiteral(pieces);
+    ASSERT_TRUE(std::string(literal.begin(), literal.end()) ==
+                OJson(joined).dump(-1, ' ', false, OJson::error_handler_t::replace))
+        << "case " << i;
+  }
+  const std::vector<std::uint8_t> empty = JsonStringLiteral(TextPieces());
+  EXPECT_EQ(std::string(empty.begin(), empty.end()), "\"\"");
+}
+
 TEST(JsonStringLiteral, EscapesShortAndEmptyStringsAsNlohmannDoes) {
   for (const std::string& text :
        {std::string(), std::string("{\"a\":\"x\\\\y\",\"b\":[1,2]}"), std::string("\xc3\xa9"),
@@ -233,6 +271,79 @@ TEST(JsonWriter, SplicesArraysRenderedApart) {
   writer.BeginArray().Splice(empty).Splice(first).Int(2).Splice(empty).Splice(second).EndArray();
   EXPECT_EQ(out, R"([1,"a",2,{"k":true}])");
   EXPECT_TRUE(writer.complete());
+}
+
+// With pieces, a spliced array is moved into them, not copied: the text
+// written before it goes first, and the caller appends the rest. The pieces
+// join to what Splice writes into one string.
+TEST(JsonWriter, SplicesOwnedArraysIntoPiecesWithoutCopying) {
+  auto render = [](auto&& build) {
+    std::string out;
+    JsonWriter writer(&out);
+    writer.BeginArray();
+    build(writer);
+    return out;
+  };
+  // Longer than a string's inline buffer, so that a move keeps its bytes.
+  const std::string a(40, 'a');
+  const std::string first = render([&](JsonWriter& w) { w.Int(1).String(a).EndArray(); });
+  const std::string second =
+      render([](JsonWriter& w) { w.BeginObject().Member("k", true).EndObject().EndArray(); });
+
+  std::string copied;
+  JsonWriter(&copied)
+      .BeginObject()
+      .Key("a")
+      .BeginArray()
+      .Splice(first)
+      .Int(2)
+      .Splice("[]")
+      .Splice(second)
+      .EndArray()
+      .EndObject();
+  ASSERT_EQ(copied, R"({"a":[1,")" + a + R"(",2,{"k":true}]})");
+
+  std::string owned_first = first;
+  const char* const first_bytes = owned_first.data();
+  TextPieces pieces;
+  std::string out;
+  JsonWriter writer(&out, &pieces);
+  writer.BeginObject().Key("a").BeginArray().SpliceOwned(std::move(owned_first)).Int(2);
+  writer.SpliceOwned("[]").SpliceOwned(second).EndArray().EndObject();
+  ASSERT_TRUE(writer.complete());
+  pieces.Append(std::move(out));
+  EXPECT_EQ(pieces.Join(), copied);
+  // `{"a":[` | `1,"aa..."` | `,2,` | `{"k":true}` | `]}`: the empty array
+  // adds nothing.
+  EXPECT_EQ(pieces.count(), 5u);
+  std::vector<std::string_view> views;
+  pieces.ForEach([&](std::string_view piece) { views.push_back(piece); });
+  ASSERT_EQ(views.size(), 5u);
+  EXPECT_EQ(views[1], R"(1,")" + a + R"(")");
+  EXPECT_EQ(views[1].data(), first_bytes + 1);  // the array's own bytes
+
+  // Without pieces, SpliceOwned copies as Splice does.
+  std::string plain;
+  JsonWriter(&plain).BeginArray().SpliceOwned(first).EndArray();
+  EXPECT_EQ(plain, first);
+}
+
+TEST(TextPieces, KeepsItsPiecesInOrderAndDropsEmptyOnes) {
+  TextPieces text;
+  EXPECT_TRUE(text.empty());
+  text.Append("ab");
+  text.Append("");
+  text.Append("[cde]", 1, 3);
+  text.Append("xyz", 3, 0);
+  EXPECT_EQ(text.size(), 5u);
+  EXPECT_EQ(text.count(), 2u);
+  EXPECT_EQ(text.Join(), "abcde");
+  EXPECT_EQ(TextPieces(std::string("whole")).Join(), "whole");
+}
+
+TEST(TextPiecesDeathTest, APartOutsideItsStringAborts) {
+  TextPieces text;
+  EXPECT_DEATH(text.Append("abc", 2, 2), "");
 }
 
 // A value assembled by hand takes its place among the others: the writer

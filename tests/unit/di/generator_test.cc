@@ -707,9 +707,12 @@ std::string BuildBySelection(SolutionType solution, bool reverse) {
     });
   }
   for (std::thread& t : threads) t.join();
-  Result<std::string> content = builder.Finish();
+  Result<TextPieces> content = builder.Finish();
   EXPECT_TRUE(content.ok()) << content.error().message();
-  return content.ok() ? content.value() : std::string();
+  if (!content.ok()) return std::string();
+  // The selections' rules are pieces of their own, not copied into one.
+  EXPECT_GT(content->count(), 1u);
+  return content->Join();
 }
 
 TEST(TaskContentBuilder, BuildsTheSameBytesSelectionBySelection) {
@@ -727,7 +730,7 @@ TEST(TaskContentBuilder, ReportsTheFailuresOfEverySelectionInScriptOrder) {
   TaskContentBuilder builder(script, GeneratorOptions{});
   builder.AddSelection(0, 1, {});
   builder.AddSelection(0, 0, {Simple("shop", "orders")});
-  Result<std::string> content = builder.Finish();
+  Result<TextPieces> content = builder.Finish();
   ASSERT_FALSE(content.ok());
   EXPECT_EQ(content.error().code(), ErrorCode::kNotFound);
   const std::string& message = content.error().message();

@@ -1862,7 +1862,9 @@ TEST_F(SqliteStoreTest, MigrationFiveKeepsEveryTaskContent) {
       "0");
 
   // The queued one (claimed above) finishes after the migration: in pieces.
-  ASSERT_TRUE(store->FinishProcess(ProcessId(3), "w", ProcessStatus::kSuccess, "", content).ok());
+  ASSERT_TRUE(
+      store->FinishProcess(ProcessId(3), "w", ProcessStatus::kSuccess, "", TextPieces(content))
+          .ok());
   auto finished = store->GetProcess(ProcessId(3), ProcessDetail::kResult);
   ASSERT_TRUE(finished.ok()) << finished.error().message();
   EXPECT_TRUE(finished->task_content == content) << finished->task_content.size() << " bytes";
@@ -1906,8 +1908,9 @@ TEST_F(SqliteStoreTest, ProcessesAreReadWithTheLargeTextsAskedFor) {
     ASSERT_EQ((**claimed).id, id);
     EXPECT_EQ((**claimed).task_param, id == succeeded ? param : "{}");
   }
-  ASSERT_TRUE(store->FinishProcess(succeeded, "w", ProcessStatus::kSuccess, "", content).ok());
-  ASSERT_TRUE(store->FinishProcess(failed, "w", ProcessStatus::kFail, "why", "").ok());
+  ASSERT_TRUE(
+      store->FinishProcess(succeeded, "w", ProcessStatus::kSuccess, "", TextPieces(content)).ok());
+  ASSERT_TRUE(store->FinishProcess(failed, "w", ProcessStatus::kFail, "why", {}).ok());
 
   EXPECT_EQ(QueryRaw(db_path_,
                      "SELECT group_concat(length(bytes)) FROM "
@@ -1959,7 +1962,8 @@ TEST_F(SqliteStoreTest, ProcessesAreReadWithTheLargeTextsAskedFor) {
   const ProcessId small_one = enqueue("{}");
   auto claimed = store->ClaimProcess("w", kT0, kT0 + std::chrono::minutes(1));
   ASSERT_TRUE(claimed.ok() && claimed->has_value());
-  ASSERT_TRUE(store->FinishProcess(small_one, "w", ProcessStatus::kSuccess, "", small).ok());
+  ASSERT_TRUE(
+      store->FinishProcess(small_one, "w", ProcessStatus::kSuccess, "", TextPieces(small)).ok());
   auto read = store->GetProcess(small_one, ProcessDetail::kSmallResult);
   ASSERT_TRUE(read.ok()) << read.error().message();
   EXPECT_FALSE(read->task_content_withheld);
@@ -1976,6 +1980,52 @@ TEST_F(SqliteStoreTest, ProcessesAreReadWithTheLargeTextsAskedFor) {
   auto reread = store->GetProcess(succeeded, ProcessDetail::kFull);
   ASSERT_TRUE(reread.ok()) << reread.error().message();
   EXPECT_TRUE(reread->task_content == content);
+}
+
+// A TaskContent handed over in pieces (as the generator renders it) is
+// stored in the same whole pieces as one string would be, wherever its own
+// pieces end: inside a stored piece, exactly at its end, or spanning
+// several; and it reads back as the joined text.
+TEST_F(SqliteStoreTest, ATaskContentInPiecesIsStoredInWholePieces) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  Project project = CreateOrDie(*store, MakeProject("p"));
+  NewProcess process;
+  process.project = project.id;
+  process.task_type = "DI_REALTIME";
+  process.task_param = "{}";
+  process.caller_user_id = "u";
+  auto enqueued = store->EnqueueProcess(process, std::nullopt);
+  ASSERT_TRUE(enqueued.ok()) << enqueued.error().message();
+  auto claimed = store->ClaimProcess("w", kT0, kT0 + std::chrono::minutes(1));
+  ASSERT_TRUE(claimed.ok() && claimed->has_value());
+
+  TextPieces pieces;
+  std::string joined;
+  size_t next = 0;
+  for (size_t length : {size_t{10}, kPieceBytes - 10, size_t{1}, 3 * kPieceBytes + 5, size_t{7},
+                        kPieceBytes / 2, kPieceBytes}) {
+    std::string piece(length, ' ');
+    for (char& c : piece) c = static_cast<char>('a' + (next++ / 1009) % 26);
+    joined += piece;
+    pieces.Append(std::move(piece));
+  }
+  ASSERT_TRUE(
+      store->FinishProcess(enqueued->process.id, "w", ProcessStatus::kSuccess, "", pieces).ok());
+
+  const std::string id = std::to_string(enqueued->process.id.value());
+  const size_t whole = joined.size() / kPieceBytes;
+  std::string lengths;
+  for (size_t i = 0; i < whole; ++i) lengths += std::to_string(kPieceBytes) + ",";
+  lengths += std::to_string(joined.size() % kPieceBytes);
+  EXPECT_EQ(QueryRaw(db_path_,
+                     "SELECT group_concat(length(bytes)) FROM (SELECT bytes FROM "
+                     "process_content_chunks WHERE process_id = " +
+                         id + " ORDER BY seq)"),
+            lengths);
+  auto read = store->GetProcess(enqueued->process.id, ProcessDetail::kResult);
+  ASSERT_TRUE(read.ok()) << read.error().message();
+  EXPECT_TRUE(read->task_content == joined) << read->task_content.size() << " bytes";
 }
 
 // Reads run on connections of their own (reader_pool.h) while a write
