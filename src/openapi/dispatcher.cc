@@ -125,7 +125,7 @@ void Dispatcher::Handle(http::Request request, http::Responder respond) {
   // (bench/README.md, ninth round).
   if (call->request.body.size() <= kMaxQuickBodyBytes) {
     Begin(*call);
-    if (!Admit(*call) || AnsweredQuickly(*call)) return respond(Finish(*call));
+    if (RefusedOrAnsweredQuickly(*call)) return respond(Finish(*call));
     if (call->route->spec.waits == Waits::kDataSource) {
       return ExecuteAndRespond(std::move(call), std::move(respond));
     }
@@ -135,7 +135,7 @@ void Dispatcher::Handle(http::Request request, http::Responder respond) {
   }
   blocking_.Post([this, call = std::move(call), respond = std::move(respond)]() mutable {
     Begin(*call);
-    if (!Admit(*call)) return respond(Finish(*call));
+    if (RefusedOrAnsweredQuickly(*call)) return respond(Finish(*call));
     ExecuteAndRespond(std::move(call), std::move(respond));
   });
 }
@@ -170,7 +170,7 @@ http::Response Dispatcher::TransportError(int status, std::string_view reason) {
 http::Response Dispatcher::Process(const http::Request& request) {
   Call call(request);
   Begin(call);
-  if (Admit(call) && !AnsweredQuickly(call)) Execute(call);
+  if (!RefusedOrAnsweredQuickly(call)) Execute(call);
   return Finish(call);
 }
 
@@ -178,6 +178,11 @@ void Dispatcher::Begin(Call& call) {
   call.started = SteadyClock::now();
   metrics_.RequestStarted();
   call.outcome.request_id = NewRequestId();
+}
+
+bool Dispatcher::RefusedOrAnsweredQuickly(Call& call) {
+  const std::shared_ptr<void> shared = options_.share_reads ? options_.share_reads() : nullptr;
+  return !Admit(call) || AnsweredQuickly(call);
 }
 
 bool Dispatcher::Admit(Call& call) {

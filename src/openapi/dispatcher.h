@@ -18,6 +18,7 @@
 #define DISYNC_OPENAPI_DISPATCHER_H_
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -53,6 +54,12 @@ class CredentialSource {
 
 struct DispatcherOptions {
   std::string host_id = "disync";
+  // Called before each request's admission, on the thread that admits it;
+  // what it returns is held until the admission and the quick answer are
+  // done, and released before the handler runs. The composition root has it make
+  // their reads share one snapshot of the store
+  // (MetadataStore::ShareReadsOnThisThread): they write nothing.
+  std::function<std::shared_ptr<void>()> share_reads;
 };
 
 class Dispatcher final : public http::RequestHandler {
@@ -83,6 +90,9 @@ class Dispatcher final : public http::RequestHandler {
   // answers; else Execute, the handler; Finish renders, counts and logs the
   // answer.
   void Begin(Call& call);
+  // Admit, then AnsweredQuickly, sharing options_.share_reads: true when
+  // the call is done (refused or answered).
+  bool RefusedOrAnsweredQuickly(Call& call);
   bool Admit(Call& call);
   bool AnsweredQuickly(Call& call);
   void Execute(Call& call);

@@ -210,8 +210,10 @@ int RunServer(const AppOptions& options) {
   ThreadPool data_source_calls(options.data_source_threads);
   ThreadPool blocking(options.worker_threads);
   iam::RoleAuthorizer authorizer(*store);
+  openapi::DispatcherOptions dispatcher_options;
+  dispatcher_options.share_reads = [&store] { return store->ShareReadsOnThisThread(); };
   openapi::Dispatcher dispatcher(router, credentials, &authorizer, replay, blocking,
-                                 data_source_calls, metrics);
+                                 data_source_calls, metrics, std::move(dispatcher_options));
 
   http::ServerOptions server_options;
   server_options.host = listen->first;

@@ -9,6 +9,7 @@
 #ifndef DISYNC_STORE_METADATA_STORE_H_
 #define DISYNC_STORE_METADATA_STORE_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -23,6 +24,14 @@ namespace disync::store {
 class MetadataStore {
  public:
   virtual ~MetadataStore() = default;
+
+  // Until the returned object is destroyed (on this thread), the reads the
+  // calling thread makes share one snapshot of the store, and the cost of
+  // beginning a read is paid once: for a run of reads with no write of this
+  // thread among them (a request's admission and a quick answer), which
+  // would not see that write. Null when there is nothing to share (the
+  // reads then stand alone, as without it).
+  virtual std::shared_ptr<void> ShareReadsOnThisThread() { return nullptr; }
 
   // ---- workspaces ----
   // kAlreadyExists when the identifier or the explicit id is taken.

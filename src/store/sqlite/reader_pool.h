@@ -12,8 +12,15 @@
 // prepared statements; the pool keeps the connections that readers gave
 // back (at most `max_idle`) and opens another when none is free.
 //
+// A thread may pin a connection (PinOnThisThread): until the pin is
+// released, every lease it acquires is that connection, inside one read
+// transaction, so that a run of reads (a request's access key, workspace
+// and process) sees one snapshot and takes the WAL's read lock once instead
+// of once per read.
+//
 // Thread-safety: thread-safe. A Lease is used by one thread at a time and
-// must be returned (destroyed) before the pool is.
+// must be returned (destroyed) before the pool is; so must a pin, on the
+// thread that made it.
 #ifndef DISYNC_STORE_SQLITE_READER_POOL_H_
 #define DISYNC_STORE_SQLITE_READER_POOL_H_
 
@@ -42,8 +49,17 @@ class ReaderPool {
   ReaderPool& operator=(const ReaderPool&) = delete;
 
   class Lease;
-  // A connection of its own for the caller until the Lease is destroyed.
+  // A connection of its own for the caller until the Lease is destroyed
+  // (the pinned one, when this thread holds a pin of this pool).
   Result<Lease> Acquire();
+
+  // Pins a connection to the calling thread, in a read transaction begun
+  // now, until the returned object is destroyed (on this thread), which ends
+  // the transaction and gives the connection back. Reads through the pin
+  // see no commit made after its first read, so it is for reads only, with
+  // no write of this thread among them. A pin made while this thread holds
+  // one of this pool adds nothing to it.
+  Result<std::shared_ptr<void>> PinOnThisThread();
 
   // Connections opened so far and not closed (lent out or idle).
   size_t open_connections() const;
@@ -51,6 +67,7 @@ class ReaderPool {
  private:
   struct Reader;
   void GiveBack(std::unique_ptr<Reader> reader);
+  void Close(std::unique_ptr<Reader> reader);  // one that must not be lent again
 
   const std::string path_;
   const int busy_timeout_ms_;
@@ -73,9 +90,12 @@ class ReaderPool::Lease {
  private:
   friend class ReaderPool;
   Lease(ReaderPool* pool, std::unique_ptr<Reader> reader);
+  // The pinned reader, lent again: not given back by this lease.
+  explicit Lease(Reader* pinned);
 
-  ReaderPool* pool_;
+  ReaderPool* pool_ = nullptr;
   std::unique_ptr<Reader> reader_;
+  Reader* pinned_ = nullptr;
 };
 
 }  // namespace disync::store::sqlite_internal

@@ -158,6 +158,13 @@ SqliteStore::~SqliteStore() {
   sqlite3_close_v2(db_);
 }
 
+std::shared_ptr<void> SqliteStore::ShareReadsOnThisThread() {
+  // Without a pin (no connection could be opened), each read opens its own
+  // transaction, and reports its own failure.
+  Result<std::shared_ptr<void>> pinned = readers_->PinOnThisThread();
+  return pinned.ok() ? std::move(pinned).value() : nullptr;
+}
+
 Status SqliteStore::ConfigureLocked() {
   sqlite3_busy_timeout(db_, kBusyTimeoutMs);
   {

@@ -54,6 +54,10 @@ class SqliteStore final : public MetadataStore {
   // Highest migration applied.
   int schema_version() const { return schema_version_; }
 
+  // One reader connection pinned to the thread, in one read transaction
+  // (reader_pool.h): two of the three WAL read locks of a Query fewer.
+  std::shared_ptr<void> ShareReadsOnThisThread() override;
+
   Result<Project> CreateProject(const NewProject& project) override;
   Result<Project> GetProject(ProjectId id) override;
   Result<Project> GetProjectByIdentifier(const std::string& identifier) override;

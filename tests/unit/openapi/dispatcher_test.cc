@@ -33,11 +33,13 @@ const TestKey kRootKey{"LTAIroot", "root-secret"};
 class FakeCredentials final : public CredentialSource {
  public:
   Result<Credential> Find(std::string_view id) override {
+    if (on_find) on_find();
     auto it = keys_.find(std::string(id));
     if (it == keys_.end()) return Error::NotFound("no key");
     return it->second;
   }
   std::map<std::string, Credential> keys_;
+  std::function<void()> on_find;
 };
 
 class DispatcherTest : public ::testing::Test {
@@ -439,6 +441,54 @@ TEST_F(DispatcherTest, AQuickAnswerIsGivenWhereTheRequestArrived) {
   // Both are counted like any other answer.
   EXPECT_THAT(metrics_.RenderPrometheus(),
               HasSubstr("disync_requests_total{action=\"Poll\",code=\"\",status=\"200\"} 2\n"));
+}
+
+// What DispatcherOptions::share_reads gives is held through the key's
+// lookup and the quick answer, once per request, and released before a
+// handler runs on a worker.
+TEST_F(DispatcherTest, AdmissionAndTheQuickAnswerShareTheirReads) {
+  int shared = 0;
+  bool held = false;
+  std::vector<std::string> seen;  // what each stage saw
+  auto stage = [&](std::string name) { seen.push_back(name + (held ? ":held" : ":free")); };
+  creds_.on_find = [&] { stage("key"); };
+  router_.Register(
+      {.action = "Poll"},
+      [&](const ApiRequest&) -> Result<Json> {
+        stage("handler");
+        return Json::object();
+      },
+      [&](const ApiRequest& r) -> std::optional<Result<Json>> {
+        stage("quick");
+        if (r.GetOr("Large", "") == "yes") return std::nullopt;
+        return Json::object();
+      });
+  DispatcherOptions options;
+  options.share_reads = [&]() -> std::shared_ptr<void> {
+    ++shared;
+    held = true;
+    return std::shared_ptr<void>(&held, [](void* flag) { *static_cast<bool*>(flag) = false; });
+  };
+  HeldExecutor requests;
+  Dispatcher dispatcher(router_, creds_, nullptr, replay_, requests, requests, metrics_,
+                        std::move(options));
+  std::vector<http::Response> answers;
+  auto keep = [&](http::Response r) { answers.push_back(std::move(r)); };
+
+  dispatcher.Handle(testing::SignV1Request(kKey, {}, Opts("Poll")), keep);
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(shared, 1);
+  EXPECT_FALSE(held);
+  EXPECT_EQ(seen, (std::vector<std::string>{"key:held", "quick:held"}));
+
+  seen.clear();
+  dispatcher.Handle(testing::SignV1Request(kKey, {{"Large", "yes"}}, Opts("Poll")), keep);
+  EXPECT_EQ(shared, 2);
+  EXPECT_FALSE(held);
+  requests.RunAll();
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_EQ(answers[1].status, 200) << answers[1].body;
+  EXPECT_EQ(seen, (std::vector<std::string>{"key:held", "quick:held", "handler:free"}));
 }
 
 // A QuickHandler that throws is answered like a handler that throws: an

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "store/sqlite/statement.h"
 #include "support/temp_dir.h"
@@ -120,6 +121,45 @@ TEST_F(ReaderPoolTest, AMissingFileIsAnError) {
   EXPECT_NE(lease.error().message().find("open a reader of"), std::string::npos)
       << lease.error().message();
   EXPECT_EQ(pool.open_connections(), 0u);
+}
+
+// A pinned thread's leases are one connection in one read transaction: a
+// commit made meanwhile is not seen until the pin is released, while
+// another thread, not pinned, sees it on a connection of its own. The
+// connection goes back to the pool; a second pin adds nothing.
+TEST_F(ReaderPoolTest, APinnedThreadReadsOneSnapshotOnOneConnection) {
+  ReaderPool pool(path_, /*busy_timeout_ms=*/1000, /*max_idle=*/2);
+  {
+    auto pin = pool.PinOnThisThread();
+    ASSERT_TRUE(pin.ok()) << pin.error().message();
+    ASSERT_NE(*pin, nullptr);
+    auto first = pool.Acquire();
+    ASSERT_TRUE(first.ok());
+    EXPECT_EQ(Read(*first), "one");
+    ASSERT_TRUE(Exec(writer_, "UPDATE t SET v = 'two' WHERE k = 1", "update").ok());
+    auto second = pool.Acquire();  // while the first is still out
+    ASSERT_TRUE(second.ok());
+    EXPECT_EQ(Read(*second), "one");
+    EXPECT_EQ(Read(*first), "one");
+    EXPECT_EQ(pool.open_connections(), 1u);
+
+    auto nested = pool.PinOnThisThread();
+    ASSERT_TRUE(nested.ok());
+    EXPECT_EQ(*nested, nullptr);
+
+    std::optional<std::string> elsewhere;
+    std::thread other([&] {
+      auto lease = pool.Acquire();
+      if (lease.ok()) elsewhere = Read(*lease);
+    });
+    other.join();
+    EXPECT_EQ(elsewhere, "two");
+    EXPECT_EQ(pool.open_connections(), 2u);
+  }
+  auto after = pool.Acquire();
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(Read(*after), "two");
+  EXPECT_EQ(pool.open_connections(), 2u);  // both back, neither closed
 }
 
 }  // namespace

@@ -2028,6 +2028,23 @@ TEST_F(SqliteStoreTest, ATaskContentInPiecesIsStoredInWholePieces) {
   EXPECT_TRUE(read->task_content == joined) << read->task_content.size() << " bytes";
 }
 
+// Reads made on a thread that shares them see one snapshot: a commit made
+// meanwhile (here by another thread) shows once the sharing ends.
+TEST_F(SqliteStoreTest, ReadsSharedOnAThreadSeeOneSnapshot) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->PutMeta("k", "before").ok());
+  {
+    const std::shared_ptr<void> shared = store->ShareReadsOnThisThread();
+    ASSERT_NE(shared, nullptr);
+    EXPECT_EQ(store->GetMeta("k").value(), "before");
+    std::thread writer([&] { EXPECT_TRUE(store->PutMeta("k", "after").ok()); });
+    writer.join();
+    EXPECT_EQ(store->GetMeta("k").value(), "before");
+  }
+  EXPECT_EQ(store->GetMeta("k").value(), "after");
+}
+
 // Reads run on connections of their own (reader_pool.h) while a write
 // commits: each read succeeds and sees a state that some commit left, never
 // an older one than the last it saw, and a read made after a write returned
