@@ -10,8 +10,8 @@
 // Threading: Handle() is called on I/O threads. A request whose body is at
 // most kMaxQuickBodyBytes is admitted there (parameters, signature, the
 // store's keys and roles: bounded reads), and answered there when its route
-// has a QuickHandler that answers; a larger one is admitted on the blocking
-// executor. The handler runs on the blocking executor, or on the data-source
+// has a QuickHandler that answers; a larger one is admitted, and perhaps
+// answered so, on the blocking executor. The handler runs on the blocking executor, or on the data-source
 // executor for a route that waits on a data source (RouteSpec::waits).
 // Thread-safe.
 #ifndef DISYNC_OPENAPI_DISPATCHER_H_
@@ -56,8 +56,8 @@ struct DispatcherOptions {
   std::string host_id = "disync";
   // Called before each request's admission, on the thread that admits it;
   // what it returns is held until the admission and the quick answer are
-  // done, and released before the handler runs. The composition root has it make
-  // their reads share one snapshot of the store
+  // done, and released before the handler runs. The composition root has
+  // it make their reads share one snapshot of the store
   // (MetadataStore::ShareReadsOnThisThread): they write nothing.
   std::function<std::shared_ptr<void>()> share_reads;
 };

@@ -55,7 +55,8 @@ class SqliteStore final : public MetadataStore {
   int schema_version() const { return schema_version_; }
 
   // One reader connection pinned to the thread, in one read transaction
-  // (reader_pool.h): two of the three WAL read locks of a Query fewer.
+  // (reader_pool.h): a Query's admission and answer take one WAL read lock
+  // instead of three.
   std::shared_ptr<void> ShareReadsOnThisThread() override;
 
   Result<Project> CreateProject(const NewProject& project) override;
