@@ -59,21 +59,70 @@ ReplayGuard::Fingerprint ReplayGuard::FingerprintOf(std::string_view access_key_
   Fingerprint fingerprint;
   std::memcpy(&fingerprint.high, digest.data(), sizeof fingerprint.high);
   std::memcpy(&fingerprint.low, digest.data() + sizeof fingerprint.high, sizeof fingerprint.low);
+  if (fingerprint.empty()) fingerprint.low = 1;  // all zero marks an unused slot
   return fingerprint;
 }
 
+bool ReplayGuard::Generation::Contains(const Fingerprint& fingerprint) const {
+  if (slots_.empty()) return false;
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = static_cast<size_t>(fingerprint.low) & mask;; i = (i + 1) & mask) {
+    if (slots_[i] == fingerprint) return true;
+    if (slots_[i].empty()) return false;  // never full: at most three quarters
+  }
+}
+
+bool ReplayGuard::Generation::Insert(const Fingerprint& fingerprint) {
+  if ((size_ + 1) * 4 > slots_.size() * 3) Grow();
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = static_cast<size_t>(fingerprint.low) & mask;; i = (i + 1) & mask) {
+    if (slots_[i] == fingerprint) return false;
+    if (slots_[i].empty()) {
+      slots_[i] = fingerprint;
+      ++size_;
+      return true;
+    }
+  }
+}
+
+void ReplayGuard::Generation::Grow() {
+  constexpr size_t kFirstSlots = 1024;
+  std::vector<Fingerprint> old = std::move(slots_);
+  slots_.assign(old.empty() ? kFirstSlots : old.size() * 2, Fingerprint{});
+  size_ = 0;
+  for (const Fingerprint& fingerprint : old) {
+    if (!fingerprint.empty()) Insert(fingerprint);
+  }
+}
+
+int64_t ReplayGuard::GenerationOf(TimePoint expires) {
+  const int64_t span = std::chrono::milliseconds(kGenerationSpan).count();
+  const int64_t at = ToUnixMillis(expires);
+  // The span whose end is the first at or after `expires`: the quotient
+  // rounded up (division truncates toward zero).
+  return at / span + (at % span > 0 ? 1 : 0);
+}
+
+TimePoint ReplayGuard::EndOf(int64_t number) {
+  return FromUnixMillis(number * std::chrono::milliseconds(kGenerationSpan).count());
+}
+
+bool ReplayGuard::ContainsLocked(const Fingerprint& fingerprint) const {
+  for (const auto& [number, generation] : generations_) {
+    if (generation.Contains(fingerprint)) return true;
+  }
+  return false;
+}
+
 bool ReplayGuard::InsertLocked(const Fingerprint& fingerprint, TimePoint expires) {
-  if (!seen_.insert(fingerprint).second) return false;
-  by_expiry_.push_back({fingerprint, expires});
-  return true;
+  if (ContainsLocked(fingerprint)) return false;
+  return generations_[GenerationOf(expires)].Insert(fingerprint);
 }
 
 void ReplayGuard::PruneLocked(TimePoint now) {
-  // Entries are appended with now + window (or later), so the front expires
-  // first except for future-dated requests, which merely stay a little longer.
-  while (!by_expiry_.empty() && by_expiry_.front().expires < now) {
-    seen_.erase(by_expiry_.front().fingerprint);
-    by_expiry_.pop_front();
+  // A generation ends when its last pair expires.
+  while (!generations_.empty() && EndOf(generations_.begin()->first) < now) {
+    generations_.erase(generations_.begin());
   }
 }
 
@@ -84,9 +133,11 @@ std::string ReplayGuard::Snapshot() {
   std::lock_guard lock(mu_);
   PruneLocked(clock_.Now());
   nlohmann::json entries = nlohmann::json::array();
-  for (const auto& e : by_expiry_) {
-    entries.push_back(
-        {{"h", e.fingerprint.high}, {"l", e.fingerprint.low}, {"x", ToUnixMillis(e.expires)}});
+  for (const auto& [number, generation] : generations_) {
+    const int64_t expires = ToUnixMillis(EndOf(number));  // the latest any of them expires
+    generation.ForEach([&](const Fingerprint& f) {
+      entries.push_back({{"h", f.high}, {"l", f.low}, {"x", expires}});
+    });
   }
   return entries.dump();
 }
@@ -94,7 +145,11 @@ std::string ReplayGuard::Snapshot() {
 Status ReplayGuard::Restore(std::string_view snapshot) {
   auto entries = nlohmann::json::parse(snapshot, nullptr, /*allow_exceptions=*/false);
   if (!entries.is_array()) return Error(ErrorCode::kCorruption, "nonce snapshot is not an array");
-  std::vector<Entry> restored;
+  struct Restored {
+    Fingerprint fingerprint;
+    TimePoint expires;
+  };
+  std::vector<Restored> restored;
   restored.reserve(entries.size());
   for (const auto& e : entries) {
     const bool fingerprinted = e.is_object() && e.contains("h") && e["h"].is_number_unsigned() &&
@@ -103,9 +158,10 @@ Status ReplayGuard::Restore(std::string_view snapshot) {
     if ((!fingerprinted && !text) || !e.contains("x") || !e["x"].is_number_integer()) {
       return Error(ErrorCode::kCorruption, "malformed nonce snapshot entry");
     }
-    Entry entry;
+    Restored entry;
     if (fingerprinted) {
       entry.fingerprint = {e["h"].get<uint64_t>(), e["l"].get<uint64_t>()};
+      if (entry.fingerprint.empty()) entry.fingerprint.low = 1;  // as FingerprintOf has it
     } else {
       const std::string& key = e["k"].get_ref<const std::string&>();
       const size_t nl = key.find('\n');
@@ -120,13 +176,15 @@ Status ReplayGuard::Restore(std::string_view snapshot) {
   }
   // All or nothing: a snapshot with a bad entry adds none of its entries.
   std::lock_guard lock(mu_);
-  for (const Entry& entry : restored) InsertLocked(entry.fingerprint, entry.expires);
+  for (const Restored& entry : restored) InsertLocked(entry.fingerprint, entry.expires);
   return OkStatus();
 }
 
 size_t ReplayGuard::SizeForTest() {
   std::lock_guard lock(mu_);
-  return seen_.size();
+  size_t size = 0;
+  for (const auto& [number, generation] : generations_) size += generation.size();
+  return size;
 }
 
 }  // namespace disync::openapi

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <random>
 #include <string>
 
 #include "fakes/fake_clock.h"
@@ -40,15 +43,72 @@ TEST(ReplayGuard, SnapshotRestoresTheSeenNonces) {
   EXPECT_EQ(after.SizeForTest(), 3u);
 }
 
+// A nonce stays refused up to its expiry (its timestamp's end of the
+// window), and is dropped at most kGenerationSpan after it.
 TEST(ReplayGuard, ExpiredEntriesArePruned) {
-  testing::FakeClock clock(*ParseIso8601Utc("2024-01-01T00:00:00Z"));
+  testing::FakeClock clock(*ParseIso8601Utc("2024-01-01T00:00:37Z"));
   ReplayGuard guard(clock);
-  for (int i = 0; i < 100; ++i) {
+  // Enough for one generation's table to grow several times.
+  constexpr int kPairs = 5000;
+  for (int i = 0; i < kPairs; ++i) {
     ASSERT_TRUE(guard.CheckAndRecordNonce("k", std::to_string(i), clock.Now()).ok());
   }
-  clock.Advance(minutes(16));
+  EXPECT_EQ(guard.SizeForTest(), static_cast<size_t>(kPairs));
+  clock.Advance(ReplayGuard::kWindow);
+  for (int i = 0; i < kPairs; i += 7) {
+    EXPECT_EQ(guard.CheckAndRecordNonce("k", std::to_string(i), clock.Now()).error().code(),
+              ErrorCode::kSignatureNonceUsed)
+        << i;
+  }
+  clock.Advance(ReplayGuard::kGenerationSpan + seconds(1));
   ASSERT_TRUE(guard.CheckAndRecordNonce("k", "late", clock.Now()).ok());
   EXPECT_EQ(guard.SizeForTest(), 1u);
+}
+
+// Against a model of the rule, over random traffic: a pair used again
+// before it expires is refused; one never used, or expired more than
+// kGenerationSpan ago, is accepted; the set holds no more than the pairs
+// the model still needs and those within one span of their expiry.
+TEST(ReplayGuard, RefusesEveryPairUntilItExpiresAndForgetsItWithinASpan) {
+  testing::FakeClock clock(*ParseIso8601Utc("2024-01-01T00:00:37Z"));
+  ReplayGuard guard(clock);
+  std::mt19937 random(20261127);
+  std::uniform_int_distribution<int> step_ms(0, 20000);
+  std::uniform_int_distribution<int> skew_s(-900, 900);
+  std::uniform_int_distribution<int> pick(0, 399);
+  std::map<std::string, TimePoint> expires;  // the model
+  int refused = 0, accepted = 0;
+  for (int i = 0; i < 20000; ++i) {
+    clock.Advance(std::chrono::milliseconds(step_ms(random)));
+    const TimePoint now = clock.Now();
+    const std::string nonce = std::to_string(pick(random));
+    const std::string key = i % 3 == 0 ? "other" : "k";
+    const TimePoint timestamp = now + seconds(skew_s(random));
+    const std::string pair = key + "/" + nonce;
+    auto known = expires.find(pair);
+    Status status = guard.CheckAndRecordNonce(key, nonce, timestamp);
+    if (known != expires.end() && known->second >= now) {
+      ASSERT_FALSE(status.ok()) << "pair " << pair << " reused before it expired, case " << i;
+      ++refused;
+      continue;
+    }
+    if (known == expires.end() || known->second + ReplayGuard::kGenerationSpan < now) {
+      ASSERT_TRUE(status.ok()) << "pair " << pair << " refused, case " << i;
+    }
+    if (status.ok()) {
+      expires[pair] = std::max(now, timestamp) + ReplayGuard::kWindow;
+      ++accepted;
+    } else {
+      ++refused;
+    }
+  }
+  EXPECT_GT(refused, 1000);
+  EXPECT_GT(accepted, 1000);
+  size_t live = 0;
+  for (const auto& [pair, at] : expires) {
+    if (at + ReplayGuard::kGenerationSpan >= clock.Now()) ++live;
+  }
+  EXPECT_LE(guard.SizeForTest(), live);
 }
 
 TEST(ReplayGuard, RejectsMalformedSnapshots) {
