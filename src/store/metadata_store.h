@@ -4,8 +4,10 @@
 //
 // Durability contract: when a mutating call returns OK, its effect is on disk
 // (fsync'd); the API answers only after that.
-// Thread-safety: implementations are thread-safe. Calls block on disk I/O and
-// must never run on an io_context thread.
+// Thread-safety: implementations are thread-safe. Calls block on disk I/O:
+// writes, and reads of unbounded size, must never run on an io_context
+// thread; the Dispatcher admits a small request there, and a route's
+// QuickHandler may answer there, with a few point reads (openapi/router.h).
 #ifndef DISYNC_STORE_METADATA_STORE_H_
 #define DISYNC_STORE_METADATA_STORE_H_
 
