@@ -63,26 +63,22 @@ ReplayGuard::Fingerprint ReplayGuard::FingerprintOf(std::string_view access_key_
   return fingerprint;
 }
 
-bool ReplayGuard::Generation::Contains(const Fingerprint& fingerprint) const {
-  if (slots_.empty()) return false;
+size_t ReplayGuard::Generation::SlotOf(const Fingerprint& fingerprint) const {
   const size_t mask = slots_.size() - 1;
-  for (size_t i = static_cast<size_t>(fingerprint.low) & mask;; i = (i + 1) & mask) {
-    if (slots_[i] == fingerprint) return true;
-    if (slots_[i].empty()) return false;  // never full: at most three quarters
-  }
+  size_t i = static_cast<size_t>(fingerprint.low) & mask;
+  // Never full (at most three quarters): the probe ends.
+  while (!(slots_[i] == fingerprint) && !slots_[i].empty()) i = (i + 1) & mask;
+  return i;
 }
 
-bool ReplayGuard::Generation::Insert(const Fingerprint& fingerprint) {
+bool ReplayGuard::Generation::Contains(const Fingerprint& fingerprint) const {
+  return !slots_.empty() && slots_[SlotOf(fingerprint)] == fingerprint;
+}
+
+void ReplayGuard::Generation::Add(const Fingerprint& fingerprint) {
   if ((size_ + 1) * 4 > slots_.size() * 3) Grow();
-  const size_t mask = slots_.size() - 1;
-  for (size_t i = static_cast<size_t>(fingerprint.low) & mask;; i = (i + 1) & mask) {
-    if (slots_[i] == fingerprint) return false;
-    if (slots_[i].empty()) {
-      slots_[i] = fingerprint;
-      ++size_;
-      return true;
-    }
-  }
+  slots_[SlotOf(fingerprint)] = fingerprint;
+  ++size_;
 }
 
 void ReplayGuard::Generation::Grow() {
@@ -91,7 +87,7 @@ void ReplayGuard::Generation::Grow() {
   slots_.assign(old.empty() ? kFirstSlots : old.size() * 2, Fingerprint{});
   size_ = 0;
   for (const Fingerprint& fingerprint : old) {
-    if (!fingerprint.empty()) Insert(fingerprint);
+    if (!fingerprint.empty()) Add(fingerprint);
   }
 }
 
@@ -116,7 +112,8 @@ bool ReplayGuard::ContainsLocked(const Fingerprint& fingerprint) const {
 
 bool ReplayGuard::InsertLocked(const Fingerprint& fingerprint, TimePoint expires) {
   if (ContainsLocked(fingerprint)) return false;
-  return generations_[GenerationOf(expires)].Insert(fingerprint);
+  generations_[GenerationOf(expires)].Add(fingerprint);
+  return true;
 }
 
 void ReplayGuard::PruneLocked(TimePoint now) {

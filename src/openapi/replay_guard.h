@@ -85,8 +85,8 @@ class ReplayGuard {
   class Generation {
    public:
     bool Contains(const Fingerprint& fingerprint) const;
-    // False when it is already there.
-    bool Insert(const Fingerprint& fingerprint);
+    // Adds one it does not hold.
+    void Add(const Fingerprint& fingerprint);
     size_t size() const { return size_; }
     template <typename Fn>
     void ForEach(Fn&& fn) const {
@@ -96,6 +96,8 @@ class ReplayGuard {
     }
 
    private:
+    // Where `fingerprint` is, or the empty slot where it would go.
+    size_t SlotOf(const Fingerprint& fingerprint) const;
     void Grow();
     std::vector<Fingerprint> slots_;  // a power of two of them, or none
     size_t size_ = 0;
