@@ -3,7 +3,11 @@
 // use the same class on a temp file.
 //
 // Durability contract: when a mutating call returns OK, its effect is on disk
-// (fsync'd); the API answers only after that.
+// (fsync'd); the API answers only after that. Except the two writes that
+// disyncd redoes (UpdateProcessProgress, FinishProcess: what a generation
+// writes about itself): they survive a crash of disyncd, but a power failure
+// may take them until the next durable commit, after which the process is
+// still running and is run again (RequeueRunningProcesses, or its lease).
 // Thread-safety: implementations are thread-safe. Calls block on disk I/O:
 // writes, and reads of unbounded size, must never run on an io_context
 // thread; the Dispatcher admits a small request there, and a route's

@@ -288,7 +288,7 @@ Status SqliteStore::UpdateProcessProgress(ProcessId id, const std::string& owner
                                           int64_t total, const std::string& message,
                                           TimePoint lease_until) {
   std::lock_guard lock(mu_);
-  return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
+  return InTransaction(db_, TransactionMode::kRedoableWrite, [&]() -> Status {
     DISYNC_ASSIGN_OR_RETURN(
         Statement stmt,
         statements_->Prepare(
@@ -311,7 +311,7 @@ Status SqliteStore::UpdateProcessProgress(ProcessId id, const std::string& owner
 Status SqliteStore::FinishProcess(ProcessId id, const std::string& owner, ProcessStatus status,
                                   const std::string& message, const TextPieces& task_content) {
   std::lock_guard lock(mu_);
-  return InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
+  return InTransaction(db_, TransactionMode::kRedoableWrite, [&]() -> Status {
     DISYNC_ASSIGN_OR_RETURN(
         Statement stmt,
         statements_->Prepare("UPDATE processes SET status = ?, message = ?, "

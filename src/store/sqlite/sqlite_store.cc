@@ -175,7 +175,8 @@ Status SqliteStore::ConfigureLocked() {
       return Error::Internal("store: journal_mode=WAL refused (journal mode is \"" + mode + "\")");
     }
   }
-  // FULL: a commit fsyncs the WAL before it returns (the durability contract).
+  // FULL: a commit fsyncs the WAL before it returns (the durability contract;
+  // TransactionMode::kRedoableWrite lowers it for one commit).
   DISYNC_RETURN_IF_ERROR(Exec(db_, "PRAGMA synchronous=FULL", "synchronous=FULL"));
   DISYNC_RETURN_IF_ERROR(Exec(db_, "PRAGMA foreign_keys=ON", "foreign_keys=ON"));
   // Deleted or replaced content is zeroed rather than left in free space

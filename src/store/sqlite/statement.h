@@ -12,6 +12,7 @@
 #include <string_view>
 #include <utility>
 
+#include "common/check.h"
 #include "common/logging.h"
 #include "common/result.h"
 
@@ -220,7 +221,19 @@ class StatementCache {
   std::map<std::string, Entry, std::less<>> entries_;  // nodes stay put: `lent` is pointed to
 };
 
-enum class TransactionMode { kRead, kWrite };
+enum class TransactionMode {
+  kRead,
+  kWrite,
+  // A write that disyncd redoes if it is lost: a generation process's
+  // progress, lease and result, which the process row's TaskParam generates
+  // again. Its COMMIT returns once the WAL is written, without the fsync
+  // (synchronous=NORMAL; the writer connection is FULL otherwise). A crash
+  // of disyncd cannot lose it (the page cache holds the WAL); a power
+  // failure can, until the next durable commit or the checkpoint that
+  // follows a large one fsyncs the WAL, and then the process, still
+  // `running` under a lease that expires, is claimed and run again.
+  kRedoableWrite,
+};
 
 // Runs `body` (returning a Result or Status) between BEGIN and COMMIT and
 // rolls back when it fails. Writes take the write lock up front (IMMEDIATE)
@@ -228,6 +241,13 @@ enum class TransactionMode { kRead, kWrite };
 // failed upgrade in the middle of the body.
 template <typename Body>
 auto InTransaction(sqlite3* db, TransactionMode mode, Body&& body) -> decltype(body()) {
+  if (mode == TransactionMode::kRedoableWrite) {
+    DISYNC_RETURN_IF_ERROR(Exec(db, "PRAGMA synchronous=NORMAL", "synchronous=NORMAL"));
+    auto result = InTransaction(db, TransactionMode::kWrite, std::forward<Body>(body));
+    // Left at NORMAL, every later commit would skip its fsync unnoticed.
+    DISYNC_CHECK(Exec(db, "PRAGMA synchronous=FULL", "synchronous=FULL").ok());
+    return result;
+  }
   DISYNC_RETURN_IF_ERROR(
       Exec(db, mode == TransactionMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED", "begin"));
   auto result = body();

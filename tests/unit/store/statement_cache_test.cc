@@ -1,7 +1,10 @@
 // StatementCache (src/store/sqlite/statement.h): statements are compiled
 // once per SQL text, lent again with their bindings cleared, and a text in
-// use is prepared afresh for a nested use.
+// use is prepared afresh for a nested use. InTransaction: a redoable write
+// lowers the fsync level for its own commit only.
 #include <sqlite3.h>
+
+#include <cstdlib>
 
 #include <gtest/gtest.h>
 
@@ -75,6 +78,48 @@ TEST_F(StatementCacheTest, ABadStatementIsAnError) {
   auto stmt = cache_->Prepare("SELECT nope FROM t");
   ASSERT_FALSE(stmt.ok());
   EXPECT_NE(stmt.error().message().find("no such column"), std::string::npos);
+}
+
+int Synchronous(sqlite3* db) {
+  int level = -1;
+  sqlite3_exec(
+      db, "PRAGMA synchronous",
+      [](void* out, int, char** values, char**) {
+        *static_cast<int*>(out) = std::atoi(values[0]);
+        return 0;
+      },
+      &level, nullptr);
+  return level;
+}
+
+// A redoable write commits without the fsync (NORMAL, 1), and the
+// connection is FULL (2) again after it, whether the body succeeded or not.
+TEST_F(StatementCacheTest, ARedoableWriteSkipsTheFsyncOfItsOwnCommitOnly) {
+  ASSERT_TRUE(Exec(db_, "PRAGMA synchronous=FULL", "full").ok());
+  int inside = -1;
+  Status written = InTransaction(db_, TransactionMode::kRedoableWrite, [&]() -> Status {
+    inside = Synchronous(db_);
+    return Exec(db_, "INSERT INTO t VALUES (3, 'three')", "insert");
+  });
+  ASSERT_TRUE(written.ok()) << written.error().message();
+  EXPECT_EQ(inside, 1);
+  EXPECT_EQ(Synchronous(db_), 2);
+  EXPECT_EQ(Lookup(3), "three");
+
+  Status failed = InTransaction(db_, TransactionMode::kRedoableWrite, [&]() -> Status {
+    DISYNC_RETURN_IF_ERROR(Exec(db_, "INSERT INTO t VALUES (4, 'four')", "insert"));
+    return Error::Internal("the body failed");
+  });
+  EXPECT_FALSE(failed.ok());
+  EXPECT_EQ(Synchronous(db_), 2);
+  EXPECT_EQ(Lookup(4), "<none>");  // rolled back
+
+  Status durable = InTransaction(db_, TransactionMode::kWrite, [&]() -> Status {
+    inside = Synchronous(db_);
+    return OkStatus();
+  });
+  ASSERT_TRUE(durable.ok());
+  EXPECT_EQ(inside, 2);
 }
 
 }  // namespace
