@@ -23,4 +23,15 @@ void PrefaultForWrite(void* data, size_t size) {
 #endif
 }
 
+void IdleTrim::Ended(Clock::time_point now, bool large) {
+  if (running_ > 0) --running_;
+  if (large || due_.has_value()) due_ = now + idle_;
+}
+
+bool IdleTrim::Due(Clock::time_point now) {
+  if (!due_.has_value() || running_ > 0 || now < *due_) return false;
+  due_.reset();
+  return true;
+}
+
 }  // namespace disync

@@ -13,7 +13,7 @@
 namespace disync::jobs {
 namespace {
 
-// Generations whose TaskContent is this large are followed by malloc_trim.
+// Generations whose TaskContent is this large leave memory worth giving back.
 constexpr size_t kTrimAfterBytes = size_t{16} << 20;
 
 }  // namespace
@@ -25,7 +25,8 @@ WorkerPool::WorkerPool(store::MetadataStore& store, ProcessRunner& runner, const
       clock_(clock),
       prepared_(prepared),
       options_(options),
-      node_("node-" + RandomHex(6)) {}
+      node_("node-" + RandomHex(6)),
+      idle_trim_(options.trim_after_idle) {}
 
 WorkerPool::~WorkerPool() { Stop(); }
 
@@ -72,7 +73,18 @@ void WorkerPool::Loop(int index) {
     }
     cv_.wait_for(lock, options_.poll_interval, [this] { return stop_ || wakeups_ > 0; });
     if (wakeups_ > 0) --wakeups_;
+    lock.unlock();
+    TrimIfIdle();
   }
+}
+
+void WorkerPool::TrimIfIdle() {
+  {
+    std::lock_guard lock(mu_);
+    if (!idle_trim_.Due(std::chrono::steady_clock::now())) return;
+  }
+  malloc_trim(0);
+  logging::Info("memory given back after generations stopped", {});
 }
 
 bool WorkerPool::RunOne(const std::string& owner) {
@@ -84,6 +96,19 @@ bool WorkerPool::RunOne(const std::string& owner) {
   }
   if (!claimed->has_value()) return false;
   const store::Process& process = **claimed;
+  bool large = false;  // set once the content is known
+  {
+    std::lock_guard lock(mu_);
+    idle_trim_.Began();
+  }
+  struct EndOfRun {
+    WorkerPool* pool;
+    const bool& large;
+    ~EndOfRun() {
+      std::lock_guard lock(pool->mu_);
+      pool->idle_trim_.Ended(std::chrono::steady_clock::now(), large);
+    }
+  } end_of_run{this, large};
   logging::Info("generation started", {{"process_id", std::to_string(process.id.value())},
                                        {"project_id", std::to_string(process.project.value())},
                                        {"attempt", std::to_string(process.attempts)}});
@@ -158,16 +183,10 @@ bool WorkerPool::RunOne(const std::string& owner) {
                  {"render_ms", ms(discovered, generated)},
                  {"store_ms", ms(generated, stored)},
                  {"bytes", std::to_string(content.ok() ? content.value().size() : 0)}});
-  // A large generation leaves the many small blocks of its schemas free but
-  // scattered in glibc's arenas (one per discovery thread), where the heap
-  // top is rarely free to shrink: hand the free pages back, so that an idle
-  // disyncd is smaller again (gen_scale, RSS after a 10,000-table generation
-  // and its answer: 124 MB without this, 109 MB with it; big blocks are
-  // mmapped, main.cc, which took it from 224 MB).
-  if (content.ok() && content.value().size() >= kTrimAfterBytes) {
-    { const TextPieces released = std::move(content).value(); }
-    malloc_trim(0);
-  }
+  // A large generation leaves its memory free in glibc's arenas (one per
+  // discovery thread, and this worker's): kept for the next generation,
+  // given back once they stop (TrimIfIdle).
+  large = content.ok() && content.value().size() >= kTrimAfterBytes;
   return true;
 }
 

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/memory.h"
 #include "jobs/generation_runner.h"
 #include "jobs/prepared_contents.h"
 #include "store/metadata_store.h"
@@ -34,6 +35,10 @@ struct WorkerPoolOptions {
   std::chrono::milliseconds poll_interval{1000};
   // Progress is written at most this often.
   std::chrono::milliseconds progress_interval{250};
+  // The memory a large generation leaves free stays in malloc's arenas for
+  // the next one, and goes back to the system (malloc_trim) once no
+  // generation has run for this long (common/memory.h, IdleTrim).
+  std::chrono::milliseconds trim_after_idle{30000};
 };
 
 class WorkerPool {
@@ -55,6 +60,8 @@ class WorkerPool {
 
  private:
   void Loop(int index);
+  // Gives free memory back once generations have stopped (IdleTrim::Due).
+  void TrimIfIdle();
   // Claims and runs one process; false when there was none.
   bool RunOne(const std::string& owner);
 
@@ -69,6 +76,7 @@ class WorkerPool {
   std::condition_variable cv_;
   bool stop_ = false;       // guarded by mu_
   int64_t wakeups_ = 0;     // guarded by mu_
+  IdleTrim idle_trim_;      // guarded by mu_
   std::vector<std::thread> threads_;
 };
 

@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -89,6 +90,53 @@ TEST(PrefaultForWrite, LeavesSmallRangesAlone) {
   ASSERT_NE(m.data(), nullptr);
   PrefaultForWrite(m.data(), kMinPrefaultBytes - 1);
   for (bool resident : m.Resident()) EXPECT_FALSE(resident);
+}
+
+// IdleTrim: memory goes back once after large work, only when nothing runs
+// and `idle` has passed since the last work ended.
+class IdleTrimTest : public ::testing::Test {
+ protected:
+  using Clock = IdleTrim::Clock;
+  static constexpr auto kIdle = std::chrono::seconds(30);
+  Clock::time_point At(int seconds) { return t0_ + std::chrono::seconds(seconds); }
+
+  const Clock::time_point t0_ = Clock::now();
+  IdleTrim trim_{kIdle};
+};
+
+TEST_F(IdleTrimTest, SmallWorkAloneNeverAsksForATrim) {
+  trim_.Began();
+  trim_.Ended(At(0), /*large=*/false);
+  EXPECT_FALSE(trim_.Due(At(31)));
+  EXPECT_FALSE(trim_.Due(At(3600)));
+}
+
+TEST_F(IdleTrimTest, LargeWorkAsksOnceWhenIdleHasPassed) {
+  trim_.Began();
+  trim_.Ended(At(0), /*large=*/true);
+  EXPECT_FALSE(trim_.Due(At(29)));
+  EXPECT_TRUE(trim_.Due(At(30)));
+  EXPECT_FALSE(trim_.Due(At(31)));  // once per quiet period
+}
+
+TEST_F(IdleTrimTest, WorkThatFollowsPutsTheTrimOff) {
+  trim_.Began();
+  trim_.Ended(At(0), /*large=*/true);
+  trim_.Began();
+  EXPECT_FALSE(trim_.Due(At(40)));  // running: its memory is in use
+  trim_.Ended(At(50), /*large=*/false);
+  EXPECT_FALSE(trim_.Due(At(79)));
+  EXPECT_TRUE(trim_.Due(At(80)));
+}
+
+TEST_F(IdleTrimTest, ConcurrentWorkDefersUntilTheLastEnds) {
+  trim_.Began();
+  trim_.Began();
+  trim_.Ended(At(0), /*large=*/true);
+  EXPECT_FALSE(trim_.Due(At(100)));
+  trim_.Ended(At(100), /*large=*/false);
+  EXPECT_FALSE(trim_.Due(At(129)));
+  EXPECT_TRUE(trim_.Due(At(130)));
 }
 
 }  // namespace
