@@ -1,10 +1,10 @@
 // PrefaultForWrite: backs a buffer that is about to be written with memory
 // in one system call, instead of one page fault per page at its first write.
 //
-// A buffer of kMallocMmapThresholdBytes or more (the escaped literal of a
-// 10,000-table TaskContent, its answer's body), and any buffer after an idle
-// trim (IdleTrim below), is fresh memory: each of its pages faults in when it
-// is first written. Where a fault is expensive, as under
+// A buffer that malloc's heap has to grow for (the first large generation,
+// and the first after an idle trim, IdleTrim below) is fresh memory: each
+// of its pages faults in when it is first written. Where a fault is
+// expensive, as under
 // some hypervisors, that dominated a 10,000-table generation: on the
 // project's machine on 2026-11-26 writing 1 GiB page by page took 2.8 s, and
 // populating it with madvise(MADV_POPULATE_WRITE) 0.13 s (bench/README.md).
@@ -27,21 +27,16 @@ namespace disync {
 
 inline constexpr size_t kMinPrefaultBytes = size_t{256} << 10;
 
-// The size from which malloc maps a block of its own (server/main.cc sets
-// it, and so keeps it from moving): glibc's largest. A block under it is
-// reused from malloc's arenas once freed; one at or above it is a fresh
-// mapping every time.
-inline constexpr size_t kMallocMmapThresholdBytes = size_t{32} << 20;
-// How much free memory at the top of malloc's heap free() leaves there
-// (main.cc sets it, and one arena for every thread): enough for a
-// 10,000-table generation's, so that the next one reuses it. IdleTrim
-// gives it back once generations stop.
+// disyncd's malloc (server/main.cc) keeps every block in one heap, none in
+// a mapping of its own, and leaves up to this much free memory at the top
+// of the heap when a block is freed: a 10,000-table generation's, so that
+// the next one reuses it. IdleTrim gives it back once generations stop.
 inline constexpr size_t kMallocTrimThresholdBytes = size_t{128} << 20;
 
 void PrefaultForWrite(void* data, size_t size);
 
 // IdleTrim: when the memory that large pieces of work (generations) leave
-// free in malloc's arenas goes back to the system. It stays there while
+// free in malloc's heap goes back to the system. It stays there while
 // such work follows such work, warm for the next: on the project's machine,
 // writing 45 MB of fresh memory took 140-190 ms (80-110 ms with
 // MADV_POPULATE_WRITE first), and 2.3-3.1 ms once its pages were in place. Once

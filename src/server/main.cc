@@ -18,15 +18,17 @@ int main(int argc, char** argv) {
   // The store and root-credentials hold secrets: everything disyncd creates
   // is private to its user.
   ::umask(077);
-  // Fixed thresholds (glibc's defaults move with the largest block freed):
-  // blocks under 32 MiB come from malloc's arena, and what a generation
-  // frees stays there for the next one, until the workers give it back
-  // once generations stop (jobs::WorkerPool, common/memory.h). Fresh memory
-  // is dear where page faults are: a 10,000-table generation used 0.53-0.65
-  // s of disyncd's CPU against 0.76-0.90 s with every block of 1 MiB or
-  // more mapped afresh and everything given back after each generation
-  // (bench/gen_scale, three runs each in turns).
-  ::mallopt(M_MMAP_THRESHOLD, static_cast<int>(disync::kMallocMmapThresholdBytes));
+  // What a generation frees stays in malloc's heap for the next one, until
+  // the workers give it back once generations stop (jobs::WorkerPool,
+  // common/memory.h): fresh memory is dear where page faults are. Measured
+  // with bench/gen_scale at 10,000 tables, three runs each in turns:
+  // - blocks of 1 MiB or more mapped afresh, everything given back after
+  //   each generation (before): disyncd's CPU 0.76-0.90 s;
+  // - blocks under 32 MiB (glibc's highest mmap threshold) kept: 0.53-0.65 s;
+  // - and no block mapped apart (the 45 MB escaped TaskContent kept too):
+  //   0.36-0.52 s, its answer received 31-53 ms after it was asked for
+  //   against 127-195 ms.
+  ::mallopt(M_MMAP_MAX, 0);
   ::mallopt(M_TRIM_THRESHOLD, static_cast<int>(disync::kMallocTrimThresholdBytes));
   // One arena for every thread: malloc_trim gives back the free top of the
   // main arena's heap but not of the others', where a discovery thread's

@@ -77,14 +77,12 @@ Result<Process> ReadProcess(const Statement& row) {
 
 // A TaskContent is stored in pieces of this size (the last one shorter).
 // SQLite builds each piece's record in a buffer of its own before writing
-// it; under malloc's mmap threshold that buffer comes back from the arena
-// for the next piece. Pieces of 1 MiB, when the threshold was 1 MiB, made
-// each record a fresh mapping, faulted in page by page: at 10,000 tables,
-// storing took 255-282 ms against 144-153 ms (bench/README.md, tenth round). Against one value for
+// it, which malloc's heap gives back for the next piece. Pieces of 1 MiB,
+// when disyncd's malloc mapped blocks of 1 MiB apart, made each record a
+// fresh mapping, faulted in page by page: at 10,000 tables, storing took
+// 255-282 ms against 144-153 ms (bench/README.md, tenth round). Against one value for
 // the whole content, peak RSS 121-126 MB against 157-159 MB (seventh round).
 constexpr size_t kContentChunkBytes = size_t{256} << 10;
-static_assert(kContentChunkBytes + 1024 < kMallocMmapThresholdBytes,
-              "a piece's record must stay under malloc's mmap threshold");
 
 // The TaskContent of process `id`, its pieces read in order through an
 // incremental-blob handle straight into the string. Through a SELECT, SQLite
