@@ -4,8 +4,8 @@
 // A buffer that malloc's heap has to grow for (the first large generation,
 // and the first after an idle trim, IdleTrim below) is fresh memory: each
 // of its pages faults in when it is first written. Where a fault is
-// expensive, as under
-// some hypervisors, that dominated a 10,000-table generation: on the
+// expensive, as under some hypervisors, that dominated a 10,000-table
+// generation: on the
 // project's machine on 2026-11-26 writing 1 GiB page by page took 2.8 s, and
 // populating it with madvise(MADV_POPULATE_WRITE) 0.13 s (bench/README.md).
 //
@@ -39,9 +39,9 @@ void PrefaultForWrite(void* data, size_t size);
 // free in malloc's heap goes back to the system. It stays there while
 // such work follows such work, warm for the next: on the project's machine,
 // writing 45 MB of fresh memory took 140-190 ms (80-110 ms with
-// MADV_POPULATE_WRITE first), and 2.3-3.1 ms once its pages were in place. Once
-// nothing has run for `idle` after a large piece of work, Due says so, once,
-// and the caller calls malloc_trim.
+// MADV_POPULATE_WRITE first), and 2.3-3.1 ms once its pages were in place.
+// Once nothing has run for `idle` after a large piece of work, Due says so,
+// once, and the caller calls malloc_trim.
 //
 // Not thread-safe: the caller serialises its calls (WorkerPool, under its
 // mutex).

@@ -183,9 +183,8 @@ bool WorkerPool::RunOne(const std::string& owner) {
                  {"render_ms", ms(discovered, generated)},
                  {"store_ms", ms(generated, stored)},
                  {"bytes", std::to_string(content.ok() ? content.value().size() : 0)}});
-  // A large generation leaves its memory free in glibc's arenas (one per
-  // discovery thread, and this worker's): kept for the next generation,
-  // given back once they stop (TrimIfIdle).
+  // A large generation leaves its memory free in malloc's heap: kept for
+  // the next generation, given back once they stop (TrimIfIdle).
   large = content.ok() && content.value().size() >= kTrimAfterBytes;
   return true;
 }

@@ -35,7 +35,7 @@ struct WorkerPoolOptions {
   std::chrono::milliseconds poll_interval{1000};
   // Progress is written at most this often.
   std::chrono::milliseconds progress_interval{250};
-  // The memory a large generation leaves free stays in malloc's arenas for
+  // The memory a large generation leaves free stays in malloc's heap for
   // the next one, and goes back to the system (malloc_trim) once no
   // generation has run for this long (common/memory.h, IdleTrim).
   std::chrono::milliseconds trim_after_idle{30000};

@@ -80,8 +80,9 @@ Result<Process> ReadProcess(const Statement& row) {
 // it, which malloc's heap gives back for the next piece. Pieces of 1 MiB,
 // when disyncd's malloc mapped blocks of 1 MiB apart, made each record a
 // fresh mapping, faulted in page by page: at 10,000 tables, storing took
-// 255-282 ms against 144-153 ms (bench/README.md, tenth round). Against one value for
-// the whole content, peak RSS 121-126 MB against 157-159 MB (seventh round).
+// 255-282 ms against 144-153 ms (bench/README.md, tenth round). Against one
+// value for the whole content, peak RSS 121-126 MB against 157-159 MB
+// (seventh round).
 constexpr size_t kContentChunkBytes = size_t{256} << 10;
 
 // The TaskContent of process `id`, its pieces read in order through an

@@ -1,8 +1,9 @@
 // SqliteStore: the embedded MetadataStore on one SQLite file (WAL mode,
 // synchronous=FULL so that a committed write is fsync'd before the call
-// returns; NORMAL for the redoable writes of a generation, statement.h). Versioned migrations
-// (src/store/migrations/NNNN_name.sql, compiled into the binary) are applied in order at Open, each
-// in its own transaction, recorded in a schema_version table.
+// returns; NORMAL for the redoable writes of a generation, statement.h).
+// Versioned migrations (src/store/migrations/NNNN_name.sql, compiled into
+// the binary) are applied in order at Open, each in its own transaction,
+// recorded in a schema_version table.
 //
 // Secret columns (access_keys.secret) are stored sealed by the injected
 // Sealer: sealed before every write, opened after every read, so that the
