@@ -24,6 +24,7 @@ using sqlite_internal::Exec;
 using sqlite_internal::InTransaction;
 using sqlite_internal::OpenConnection;
 using sqlite_internal::ReaderPool;
+using sqlite_internal::SetSynchronousFull;
 using sqlite_internal::SqliteError;
 using sqlite_internal::Statement;
 using sqlite_internal::StatementCache;
@@ -177,7 +178,7 @@ Status SqliteStore::ConfigureLocked() {
   }
   // FULL: a commit fsyncs the WAL before it returns (the durability contract;
   // TransactionMode::kRedoableWrite lowers it for one commit).
-  DISYNC_RETURN_IF_ERROR(Exec(db_, "PRAGMA synchronous=FULL", "synchronous=FULL"));
+  DISYNC_RETURN_IF_ERROR(SetSynchronousFull(db_));
   DISYNC_RETURN_IF_ERROR(Exec(db_, "PRAGMA foreign_keys=ON", "foreign_keys=ON"));
   // Deleted or replaced content is zeroed rather than left in free space
   // (Debian's default, made explicit): no stale copy of a re-sealed secret.

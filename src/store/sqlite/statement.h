@@ -221,6 +221,13 @@ class StatementCache {
   std::map<std::string, Entry, std::less<>> entries_;  // nodes stay put: `lent` is pointed to
 };
 
+// synchronous=FULL: each commit fsyncs the WAL before it returns. The
+// writer connection's level (SqliteStore::ConfigureLocked), set again after
+// a redoable write, and the checkpointer's.
+inline Status SetSynchronousFull(sqlite3* db) {
+  return Exec(db, "PRAGMA synchronous=FULL", "synchronous=FULL");
+}
+
 enum class TransactionMode {
   kRead,
   kWrite,
@@ -245,7 +252,7 @@ auto InTransaction(sqlite3* db, TransactionMode mode, Body&& body) -> decltype(b
     DISYNC_RETURN_IF_ERROR(Exec(db, "PRAGMA synchronous=NORMAL", "synchronous=NORMAL"));
     auto result = InTransaction(db, TransactionMode::kWrite, std::forward<Body>(body));
     // Left at NORMAL, every later commit would skip its fsync unnoticed.
-    DISYNC_CHECK(Exec(db, "PRAGMA synchronous=FULL", "synchronous=FULL").ok());
+    DISYNC_CHECK(SetSynchronousFull(db).ok());
     return result;
   }
   DISYNC_RETURN_IF_ERROR(

@@ -21,7 +21,7 @@ Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::Start(const std::strin
                                                   "open the checkpoint connection to"));
   // The checkpoint fsyncs the WAL before it copies and the database after,
   // as the writer's synchronous=FULL does.
-  Status configured = Exec(db, "PRAGMA synchronous=FULL", "synchronous=FULL");
+  Status configured = SetSynchronousFull(db);
   if (!configured.ok()) {
     sqlite3_close_v2(db);
     return configured.error();
