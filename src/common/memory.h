@@ -5,9 +5,9 @@
 // and the first after an idle trim, IdleTrim below) is fresh memory: each
 // of its pages faults in when it is first written. Where a fault is
 // expensive, as under some hypervisors, that dominated a 10,000-table
-// generation: on the
-// project's machine on 2026-11-26 writing 1 GiB page by page took 2.8 s, and
-// populating it with madvise(MADV_POPULATE_WRITE) 0.13 s (bench/README.md).
+// generation: on the project's machine on 2026-11-26 writing 1 GiB page by
+// page took 2.8 s, and populating it with madvise(MADV_POPULATE_WRITE)
+// 0.13 s (bench/README.md).
 //
 // Best effort: nothing happens for ranges under kMinPrefaultBytes, and on a
 // kernel without MADV_POPULATE_WRITE (before Linux 5.14) or under memory

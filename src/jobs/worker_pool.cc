@@ -73,18 +73,11 @@ void WorkerPool::Loop(int index) {
     }
     cv_.wait_for(lock, options_.poll_interval, [this] { return stop_ || wakeups_ > 0; });
     if (wakeups_ > 0) --wakeups_;
+    if (!idle_trim_.Due(std::chrono::steady_clock::now())) continue;
     lock.unlock();
-    TrimIfIdle();
+    malloc_trim(0);
+    logging::Info("memory given back after generations stopped", {});
   }
-}
-
-void WorkerPool::TrimIfIdle() {
-  {
-    std::lock_guard lock(mu_);
-    if (!idle_trim_.Due(std::chrono::steady_clock::now())) return;
-  }
-  malloc_trim(0);
-  logging::Info("memory given back after generations stopped", {});
 }
 
 bool WorkerPool::RunOne(const std::string& owner) {
@@ -184,7 +177,7 @@ bool WorkerPool::RunOne(const std::string& owner) {
                  {"store_ms", ms(generated, stored)},
                  {"bytes", std::to_string(content.ok() ? content.value().size() : 0)}});
   // A large generation leaves its memory free in malloc's heap: kept for
-  // the next generation, given back once they stop (TrimIfIdle).
+  // the next generation, given back once they stop (Loop, IdleTrim).
   large = content.ok() && content.value().size() >= kTrimAfterBytes;
   return true;
 }

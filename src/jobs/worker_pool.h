@@ -60,8 +60,6 @@ class WorkerPool {
 
  private:
   void Loop(int index);
-  // Gives free memory back once generations have stopped (IdleTrim::Due).
-  void TrimIfIdle();
   // Claims and runs one process; false when there was none.
   bool RunOne(const std::string& owner);
 
