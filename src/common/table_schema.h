@@ -25,10 +25,11 @@ struct ColumnSchema {
   bool operator==(const ColumnSchema&) const = default;
 };
 
+// A table's own comment is not read: nothing generated shows it, and on
+// MariaDB reading it costs a second pass over every table's definition.
 struct TableSchema {
   std::string database;  // MySQL database / PostgreSQL "db.schema"
   std::string name;
-  std::string comment;
   std::vector<ColumnSchema> columns;       // ordered by ordinal
   std::vector<std::string> primary_key;    // column names in key order; empty = none
   bool operator==(const TableSchema&) const = default;

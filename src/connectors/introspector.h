@@ -1,6 +1,6 @@
 // SchemaIntrospector: reads what a source database holds (databases, tables,
-// columns, primary keys, comments) into the neutral TableSchema model that the
-// generator consumes (generation.md section 1, step "Discover").
+// columns and their comments, primary keys) into the neutral TableSchema that
+// the generator consumes (generation.md section 1, step "Discover").
 //
 // One instance owns one open driver connection (MySQL through libmariadb,
 // PostgreSQL through libpq); it is closed when the instance is destroyed.
@@ -58,7 +58,7 @@ class SchemaIntrospector {
   // sorted. kNotFound when the database does not exist.
   virtual Result<std::vector<std::string>> ListTables(const std::string& database) = 0;
 
-  // Columns (ordered by position), primary key and comments of `tables` in
+  // Columns (ordered by position, with comments) and primary key of `tables` in
   // `database`, returned in the order requested (duplicates dropped), or of
   // every base table, sorted, when `tables` is empty. Fails with kNotFound
   // naming every requested table that does not exist:

@@ -228,7 +228,6 @@ Sha256Bytes TableDigest(const TableSchema& table, std::string& scratch) {
   data.clear();
   PutBytes(&data, table.database);
   PutBytes(&data, table.name);
-  PutBytes(&data, table.comment);
   PutInt(&data, static_cast<int64_t>(table.primary_key.size()));
   for (const std::string& key : table.primary_key) PutBytes(&data, key);
   PutInt(&data, static_cast<int64_t>(table.columns.size()));
@@ -282,7 +281,7 @@ std::string Fingerprint(std::vector<SourceTables> sources) {
     size += 64 + source.datasource.size() + 32 * source.tables.size();
   std::string data;
   data.reserve(size);
-  data = "disync-schema-fingerprint/2";
+  data = "disync-schema-fingerprint/3";
   PutInt(&data, static_cast<int64_t>(sources.size()));
   for (SourceTables& source : sources) {
     PutBytes(&data, source.datasource);

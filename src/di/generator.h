@@ -54,7 +54,7 @@ namespace disync::di {
 
 // Part of the determinism contract (generation.md section 4): bump it when
 // the rendered output changes for the same input.
-inline constexpr std::string_view kGeneratorVersion = "disync-generator/2";
+inline constexpr std::string_view kGeneratorVersion = "disync-generator/3";
 
 struct GeneratorOptions {
   std::string generator_version = std::string(kGeneratorVersion);

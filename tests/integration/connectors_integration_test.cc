@@ -278,13 +278,20 @@ class MysqlTest : public ::testing::Test {
 
   void TearDown() override {
     if (admin_ == nullptr) return;
-    for (const std::string& db : databases_) admin_->Exec("DROP DATABASE IF EXISTS `" + db + "`");
+    for (const std::string& db : databases_) admin_->Exec("DROP DATABASE IF EXISTS " + Ident(db));
     for (const std::string& user : users_) admin_->Exec("DROP USER IF EXISTS '" + user + "'@'%'");
   }
 
-  std::string CreateDatabase() {
-    std::string db = UniqueName("disync_t_");
-    EXPECT_EQ(admin_->Exec("CREATE DATABASE `" + db + "` CHARACTER SET utf8mb4"), "");
+  // `name` quoted as an identifier, each backtick doubled.
+  static std::string Ident(std::string_view name) {
+    std::string quoted = "`";
+    for (char c : name) quoted += c == '`' ? "``" : std::string(1, c);
+    return quoted + "`";
+  }
+
+  std::string CreateDatabase(const std::string& prefix = "disync_t_") {
+    std::string db = UniqueName(prefix);
+    EXPECT_EQ(admin_->Exec("CREATE DATABASE " + Ident(db) + " CHARACTER SET utf8mb4"), "");
     databases_.push_back(db);
     return db;
   }
@@ -407,7 +414,6 @@ TEST_F(MysqlTest, DescribesOneTablePerInterestingType) {
     const TableSchema& table = (*tables)[i];
     EXPECT_EQ(table.database, db_);
     EXPECT_EQ(table.name, fmt::format("t_{:02}", i));
-    EXPECT_EQ(table.comment, fmt::format("table {}", i));
     EXPECT_TRUE(table.primary_key.empty());
     ASSERT_EQ(table.columns.size(), 1u);
     ColumnSchema expected =
@@ -437,7 +443,6 @@ TEST_F(MysqlTest, DescribesCompositePrimaryKeyNullabilityAndComments) {
   TableSchema want;
   want.database = db_;
   want.name = "orders";
-  want.comment = "customer orders";
   want.columns = {
       Column("tenant_id", 1, "int", ServerColumnType("int(11)"), false, {}, 10, 0, {},
              "owning tenant"),
@@ -541,6 +546,26 @@ TEST_F(MysqlFiveTablesTest, ListsDatabasesAndBaseTables) {
   EXPECT_EQ(no_describe.error().code(), ErrorCode::kNotFound);
 }
 
+TEST_F(MysqlTest, ListsAndDescribesADatabaseWhoseNameNeedsQuoting) {
+  const std::string odd = CreateDatabase("disync_t_`q'");
+  Exec("CREATE TABLE " + Ident(odd) + ".`t``1` (id INT PRIMARY KEY, v TEXT)");
+  Exec("CREATE VIEW " + Ident(odd) + ".`v` AS SELECT id FROM " + Ident(odd) + ".`t``1`");
+  auto introspector = ConnectMysql(Config(db_));
+  ASSERT_TRUE(introspector.ok()) << introspector.error().message();
+
+  auto tables = (*introspector)->ListTables(odd);
+  ASSERT_TRUE(tables.ok()) << tables.error().message();
+  EXPECT_EQ(*tables, std::vector<std::string>{"t`1"});
+
+  auto described = (*introspector)->DescribeTables(odd, {}, nullptr);
+  ASSERT_TRUE(described.ok()) << described.error().message();
+  ASSERT_EQ(described->size(), 1u);
+  EXPECT_EQ((*described)[0].database, odd);
+  EXPECT_EQ((*described)[0].name, "t`1");
+  EXPECT_EQ((*described)[0].primary_key, std::vector<std::string>{"id"});
+  EXPECT_EQ((*described)[0].columns.size(), 2u);
+}
+
 TEST_F(MysqlTest, PingsAndConnectsFromAJdbcUrl) {
   auto config = ParseJdbcUrl(fmt::format("jdbc:mysql://{}:{}/{}?useSSL=false", env_->host,
                                          env_->port, db_));
@@ -603,11 +628,12 @@ TEST(MysqlConnect, SilentServerIsDeadlineExceeded) {
   ExpectSilentServerDeadlineExceeded(ConnectionConfig::Kind::kMysql);
 }
 
-// The number of SELECT statements a user has run, from the most precise
-// counter the server offers: MariaDB's per-user statistics, MySQL's
-// performance_schema per user, or, failing both, the global Com_select
-// (which other clients may move too).
-struct SelectCounter {
+// The number of catalog queries (SELECT and SHOW TABLES statements) a user
+// has run, from the most precise counter the server offers: MariaDB's
+// per-user statistics (which count no SHOW statement at all: SELECTs only),
+// MySQL's performance_schema per user, or, failing both, the global
+// Com_select and Com_show_tables (which other clients may move too).
+struct CatalogQueryCounter {
   enum class Source { kUserStatistics, kPerformanceSchema, kGlobal };
   Source source;
   std::string user;
@@ -624,12 +650,13 @@ struct SelectCounter {
         value = admin.Value(
             "SELECT COALESCE(SUM(COUNT_STAR), 0) FROM "
             "performance_schema.events_statements_summary_by_user_by_event_name "
-            "WHERE USER = '" + user + "' AND EVENT_NAME = 'statement/sql/select'");
+            "WHERE USER = '" +
+            user + "' AND EVENT_NAME IN ('statement/sql/select', 'statement/sql/show_tables')");
         break;
       case Source::kGlobal:
         value = admin.Value(
-            "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
-            "WHERE VARIABLE_NAME = 'COM_SELECT'");
+            "SELECT SUM(VARIABLE_VALUE) FROM information_schema.GLOBAL_STATUS "
+            "WHERE VARIABLE_NAME IN ('COM_SELECT', 'COM_SHOW_TABLES')");
         break;
     }
     if (!value) return std::nullopt;
@@ -638,7 +665,7 @@ struct SelectCounter {
 };
 
 // Waits until no connection of `user` is inside a statement, and answers how
-// many SELECTs that took, or nothing at the deadline. The server sends a
+// many queries that took, or nothing at the deadline. The server sends a
 // statement's answer before it adds the statement to the per-user counters,
 // and sets the connection to Sleep only after that: a client that has its
 // answer may otherwise read a counter that misses its last statement.
@@ -652,19 +679,19 @@ std::optional<int64_t> AwaitIdle(MysqlAdmin& admin, const std::string& user) {
   return std::nullopt;
 }
 
-SelectCounter PickSelectCounter(MysqlAdmin& admin, const std::string& user) {
+CatalogQueryCounter PickCatalogQueryCounter(MysqlAdmin& admin, const std::string& user) {
   // Off by default; the test servers turn it on, and SUPER can too.
   admin.Exec("SET GLOBAL userstat = ON");
   if (admin.Value("SELECT @@userstat") == std::optional<std::string>("1")) {
-    return {SelectCounter::Source::kUserStatistics, user};
+    return {CatalogQueryCounter::Source::kUserStatistics, user};
   }
   if (admin.Value("SELECT @@performance_schema") == std::optional<std::string>("1")) {
-    return {SelectCounter::Source::kPerformanceSchema, user};
+    return {CatalogQueryCounter::Source::kPerformanceSchema, user};
   }
-  return {SelectCounter::Source::kGlobal, user};
+  return {CatalogQueryCounter::Source::kGlobal, user};
 }
 
-TEST_F(MysqlTest, DescribesTwoHundredTablesInAConstantNumberOfSelects) {
+TEST_F(MysqlTest, DescribesTwoHundredTablesInAConstantNumberOfQueries) {
   constexpr int kTables = 200;
   std::vector<std::string> names;
   for (int i = 0; i < kTables; ++i) {
@@ -679,7 +706,7 @@ TEST_F(MysqlTest, DescribesTwoHundredTablesInAConstantNumberOfSelects) {
   ConnectionConfig config = Config(db_);
   config.user = CreateUser(password, /*with_grant=*/true);
   config.password = password;
-  const SelectCounter counter = PickSelectCounter(*admin_, config.user);
+  const CatalogQueryCounter counter = PickCatalogQueryCounter(*admin_, config.user);
 
   auto introspector = ConnectMysql(config);
   ASSERT_TRUE(introspector.ok()) << introspector.error().message();
@@ -689,7 +716,7 @@ TEST_F(MysqlTest, DescribesTwoHundredTablesInAConstantNumberOfSelects) {
     std::vector<std::string> tables;
   };
   const Run runs[] = {{"all tables", {}}, {"200 named tables", names}};
-  const SelectCounter global{SelectCounter::Source::kGlobal, ""};
+  const CatalogQueryCounter global{CatalogQueryCounter::Source::kGlobal, ""};
   for (const Run& run : runs) {
     ASSERT_TRUE(AwaitIdle(*admin_, config.user)) << "the introspector's connection stays busy";
     std::optional<int64_t> before = counter.Read(*admin_);
@@ -707,29 +734,30 @@ TEST_F(MysqlTest, DescribesTwoHundredTablesInAConstantNumberOfSelects) {
       EXPECT_EQ(t.primary_key, std::vector<std::string>{"id"}) << t.name;
     }
     ASSERT_TRUE(before && after && global_before && global_after)
-        << "cannot read the SELECT counters";
-    int64_t selects = *after - *before;
+        << "cannot read the query counters";
+    int64_t queries = *after - *before;
     // The global counter also counts the waits for idleness.
-    if (counter.source == SelectCounter::Source::kGlobal) selects -= *polls;
+    if (counter.source == CatalogQueryCounter::Source::kGlobal) queries -= *polls;
     // Includes the counter's own reads, the waits and any other client's statements.
-    const int64_t global_selects = *global_after - *global_before;
-    const char* source = counter.source == SelectCounter::Source::kUserStatistics
+    const int64_t global_queries = *global_after - *global_before;
+    const char* source = counter.source == CatalogQueryCounter::Source::kUserStatistics
                              ? "information_schema.USER_STATISTICS"
-                         : counter.source == SelectCounter::Source::kPerformanceSchema
+                         : counter.source == CatalogQueryCounter::Source::kPerformanceSchema
                              ? "performance_schema"
-                             : "global Com_select";
+                             : "global Com_select + Com_show_tables";
     std::cout << "[ measured ] DescribeTables of " << run.what << " (" << kTables
-              << " tables): " << selects << " SELECTs by the introspector's user (" << source
-              << "); global Com_select moved by " << global_selects << std::endl;
-    RecordProperty(run.tables.empty() ? "selects_all" : "selects_named",
-                   static_cast<int>(selects));
-    if (counter.source == SelectCounter::Source::kGlobal) {
+              << " tables): " << queries << " catalog queries by the introspector's user ("
+              << source << "); the global counters moved by " << global_queries << std::endl;
+    RecordProperty(run.tables.empty() ? "queries_all" : "queries_named", static_cast<int>(queries));
+    if (counter.source == CatalogQueryCounter::Source::kGlobal) {
       // Other clients move the global counter too: only prove it is not
       // one query per table.
-      EXPECT_LT(selects, kTables / 2);
+      EXPECT_LT(queries, kTables / 2);
     } else {
-      EXPECT_GE(selects, 3);
-      EXPECT_LE(selects, 5);
+      // COLUMNS and STATISTICS, and the list of base tables but where the
+      // counter cannot see a SHOW.
+      EXPECT_GE(queries, 2);
+      EXPECT_LE(queries, 5);
     }
   }
 }
@@ -823,7 +851,6 @@ TEST_F(PostgresTest, DescribesCommonTypesPrimaryKeyAndComments) {
   const TableSchema& table = (*tables)[0];
   EXPECT_EQ(table.database, db_ + ".public");
   EXPECT_EQ(table.name, "accounts");
-  EXPECT_EQ(table.comment, "customer accounts");
   EXPECT_EQ(table.primary_key, (std::vector<std::string>{"region", "id"}));
 
   const std::vector<ColumnSchema> want = {

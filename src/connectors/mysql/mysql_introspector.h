@@ -2,10 +2,11 @@
 // libmariadb connection (TCP, utf8mb4, the config's connect/read/write
 // timeouts) and the server's information_schema.
 //
-// DescribeTables reads TABLES, COLUMNS and STATISTICS (and, on MariaDB,
-// CHECK_CONSTRAINTS, to tell a JSON column from the LONGTEXT it is stored
-// as): one query each per database, the table list pushed into the SQL as an
-// escaped `TABLE_NAME IN (...)`.
+// DescribeTables lists the base tables (SHOW FULL TABLES) and reads COLUMNS
+// and STATISTICS (and, on MariaDB, CHECK_CONSTRAINTS, to tell a JSON column
+// from the LONGTEXT it is stored as) from information_schema: one query each
+// per database, the table list pushed into the SQL as an escaped
+// `TABLE_NAME IN (...)`.
 //
 // Owns its MYSQL handle, closed on destruction. Thread-compatible.
 #ifndef DISYNC_CONNECTORS_MYSQL_MYSQL_INTROSPECTOR_H_
@@ -51,8 +52,11 @@ class MysqlIntrospector final : public SchemaIntrospector {
   Status Query(std::string_view sql, const RowFn& on_row);
   // A quoted, escaped SQL string literal for the connection's charset.
   std::string Quote(std::string_view value);
-  // kNotFound unless `database` exists.
-  Status CheckDatabaseExists(const std::string& database);
+  // Calls `on_table` with the name of each base table of `database` (views
+  // and sequences left out), in the server's order; kNotFound if there is no
+  // such database.
+  Status ForEachBaseTable(const std::string& database,
+                          const std::function<void(std::string_view)>& on_table);
 
   st_mysql* mysql_;
   ConnectionConfig config_;  // password cleared once connected

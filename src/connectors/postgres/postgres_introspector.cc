@@ -342,21 +342,19 @@ Result<std::vector<TableSchema>> PostgresIntrospector::DescribeTables(
   const std::string label = config_.database + "." + schema;
 
   std::map<std::string, TableSchema> found;
-  DISYNC_RETURN_IF_ERROR(Query(
-      fmt::format("SELECT c.relname, COALESCE(pg_catalog.obj_description(c.oid, 'pg_class'), '') "
-                  "FROM pg_catalog.pg_class c "
-                  "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                  "WHERE n.nspname = $1 AND {}{}",
-                  kBaseTables, filter),
-      params, [&](const Row& row) {
-        TableSchema table;
-        table.database = label;
-        table.name = Text(row[0]);
-        table.comment = Text(row[1]);
-        std::string name = table.name;
-        found.emplace(std::move(name), std::move(table));
-        return OkStatus();
-      }));
+  DISYNC_RETURN_IF_ERROR(
+      Query(fmt::format("SELECT c.relname FROM pg_catalog.pg_class c "
+                        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                        "WHERE n.nspname = $1 AND {}{}",
+                        kBaseTables, filter),
+            params, [&](const Row& row) {
+              TableSchema table;
+              table.database = label;
+              table.name = Text(row[0]);
+              std::string name = table.name;
+              found.emplace(std::move(name), std::move(table));
+              return OkStatus();
+            }));
   if (found.empty()) DISYNC_RETURN_IF_ERROR(CheckSchemaExists(schema));
 
   if (!found.empty()) {

@@ -52,13 +52,12 @@ ColumnSchema Chars(std::string name, int32_t ordinal, std::string data_type, int
 }
 
 TableSchema Table(std::string database, std::string name, std::vector<ColumnSchema> columns,
-                  std::vector<std::string> primary_key, std::string comment = "") {
+                  std::vector<std::string> primary_key) {
   TableSchema table;
   table.database = std::move(database);
   table.name = std::move(name);
   table.columns = std::move(columns);
   table.primary_key = std::move(primary_key);
-  table.comment = std::move(comment);
   for (ColumnSchema& column : table.columns) {
     bool key = std::find(table.primary_key.begin(), table.primary_key.end(), column.name) != table.primary_key.end();
     if (key) column.nullable = false;
@@ -112,7 +111,7 @@ TableSchema AllTypes() {
                 Col("c_geometry", 39, "geometry", "geometry"),
                 Col("c_point", 40, "point", "point"),
                 Chars("c_note", 41, "varchar", 20, "客户 \"备注\" / note")},
-               {"id"}, "one column per row of the type table");
+               {"id"});
 }
 
 std::vector<SourceSchema> GoldenSchemas() {
@@ -378,7 +377,7 @@ TEST(GenerateTaskContent, IsDeterministic) {
     std::reverse(shuffled.begin(), shuffled.end());
     for (SourceSchema& source : shuffled) std::reverse(source.tables.begin(), source.tables.end());
     for (TableSchema& table : shuffled[1].tables) {
-      if (table.name == "not_selected") table.comment = "changed, but not selected";
+      if (table.name == "not_selected") table.columns[0].comment = "changed, but not selected";
     }
     EXPECT_EQ(Render(solution, shuffled), Render(solution));
   }
@@ -430,7 +429,6 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         FingerprintCase{"Database", [](TableSchema& t) { t.database = "shop2"; }},
         FingerprintCase{"Name", [](TableSchema& t) { t.name = "orders2"; }},
-        FingerprintCase{"TableComment", [](TableSchema& t) { t.comment = "c"; }},
         FingerprintCase{"PrimaryKeyOrder", [](TableSchema& t) { std::swap(t.primary_key[0], t.primary_key[1]); }},
         FingerprintCase{"ColumnName", [](TableSchema& t) { t.columns[0].name = "id"; }},
         FingerprintCase{"Ordinal", [](TableSchema& t) { t.columns[4].ordinal = 9; }},
