@@ -11,13 +11,16 @@
 //       script selecting all N tables, then QueryDISyncTaskConfigProcessResult
 //       every 10 ms until success, the answer with the TaskContent received
 //       (this client's parsing of it is reported apart).
-// Prints wall times, the ratio b/a, the TaskContent's size and disyncd's peak
-// RSS during (b) as rows of the benchmark table (bench/README.md).
+// Prints wall times, the ratio b/a, the TaskContent's size, disyncd's CPU and
+// peak RSS during (b), and, when MariaDB runs on this machine, its CPU during
+// (a) and (b), as rows of the benchmark table (bench/README.md).
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -148,13 +151,46 @@ Result<void> EnsureCatalog(const MysqlServer& server, const Catalog& catalog) {
   return {};
 }
 
+// The process of the MariaDB server when it runs on this machine (a
+// loopback address and a pid file this user can read, as the test servers
+// have), so that its CPU can be told beside disyncd's; nullopt otherwise.
+std::optional<pid_t> LocalServerPid(const MysqlServer& server) {
+  if (server.host != "127.0.0.1" && server.host != "localhost" && server.host != "::1") {
+    return std::nullopt;
+  }
+  auto m = ConnectMysql(server);
+  if (!m.ok()) return std::nullopt;
+  auto file = QueryMysqlText(m->get(), "SELECT @@pid_file");
+  if (!file.ok()) return std::nullopt;
+  std::ifstream in(*file);
+  long pid = 0;
+  if (!(in >> pid) || pid <= 0 || !ReadCpuSeconds(static_cast<pid_t>(pid)).ok()) {
+    return std::nullopt;
+  }
+  return static_cast<pid_t>(pid);
+}
+
+// The CPU the server has used so far, when it can be read.
+std::optional<double> ServerCpuSeconds(std::optional<pid_t> pid) {
+  if (!pid) return std::nullopt;
+  auto seconds = ReadCpuSeconds(*pid);
+  return seconds.ok() ? std::optional<double>(*seconds) : std::nullopt;
+}
+
+// `after` - `before` when both were read.
+std::optional<double> CpuBetween(std::optional<double> before, std::optional<double> after) {
+  return before && after ? std::optional<double>(*after - *before) : std::nullopt;
+}
+
 struct BaselineResult {
   double seconds = 0;
   long long rows = 0;
+  std::optional<double> server_cpu_seconds;  // MariaDB's, when it is local
 };
 
 // (a): connect, read every column row of the catalog, disconnect.
-Result<BaselineResult> RunBaseline(const MysqlServer& server, const Catalog& catalog) {
+Result<BaselineResult> RunBaseline(const MysqlServer& server, const Catalog& catalog,
+                                   std::optional<pid_t> server_pid) {
   std::string in;
   for (const std::string& db : catalog.databases) in += (in.empty() ? "'" : ", '") + db + "'";
   const std::string sql =
@@ -162,6 +198,7 @@ Result<BaselineResult> RunBaseline(const MysqlServer& server, const Catalog& cat
       "IS_NULLABLE, CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, "
       "DATETIME_PRECISION, COLUMN_KEY, COLUMN_COMMENT FROM information_schema.COLUMNS "
       "WHERE TABLE_SCHEMA IN (" + in + ")";
+  const std::optional<double> server_cpu_before = ServerCpuSeconds(server_pid);
   const auto started = Clock::now();
   DISYNC_ASSIGN_OR_RETURN(MysqlPtr m, ConnectMysql(server));
   if (mysql_real_query(m.get(), sql.data(), sql.size()) != 0) {
@@ -178,6 +215,7 @@ Result<BaselineResult> RunBaseline(const MysqlServer& server, const Catalog& cat
   mysql_free_result(res);
   m.reset();
   result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  result.server_cpu_seconds = CpuBetween(server_cpu_before, ServerCpuSeconds(server_pid));
   if (bytes == 0) return Error::Internal("the baseline read no columns");
   return result;
 }
@@ -194,16 +232,19 @@ struct DisyncResult {
   long peak_rss_kib = 0;
   long rss_before_kib = 0;
   double cpu_seconds = 0;  // disyncd's, all threads, from Generate to the answer
+  std::optional<double> server_cpu_seconds;  // MariaDB's in that time, when it is local
 };
 
 // (b): Generate, then Query every 10 ms until success.
 Result<DisyncResult> RunDisync(DisyncdProcess& disyncd, cli::ApiClient& client,
-                               const std::string& project, const std::string& task_param) {
+                               const std::string& project, const std::string& task_param,
+                               std::optional<pid_t> server_pid) {
   DisyncResult result;
   DISYNC_ASSIGN_OR_RETURN(MemoryUse before, disyncd.Memory());
   result.rss_before_kib = before.rss_kib;
   DISYNC_RETURN_IF_ERROR(ResetPeakMemory(disyncd.pid()));
   DISYNC_ASSIGN_OR_RETURN(const double cpu_before, disyncd.CpuSeconds());
+  const std::optional<double> server_cpu_before = ServerCpuSeconds(server_pid);
 
   const auto started = Clock::now();
   DISYNC_ASSIGN_OR_RETURN(
@@ -244,6 +285,7 @@ Result<DisyncResult> RunDisync(DisyncdProcess& disyncd, cli::ApiClient& client,
   }
   DISYNC_ASSIGN_OR_RETURN(const double cpu_after, disyncd.CpuSeconds());
   result.cpu_seconds = cpu_after - cpu_before;
+  result.server_cpu_seconds = CpuBetween(server_cpu_before, ServerCpuSeconds(server_pid));
   DISYNC_ASSIGN_OR_RETURN(MemoryUse after, disyncd.Memory());
   result.peak_rss_kib = after.peak_rss_kib;
   const std::string log = disyncd.Log();
@@ -305,6 +347,7 @@ int Main(int argc, char** argv) {
     return fail(created.error());
   }
 
+  const std::optional<pid_t> server_pid = LocalServerPid(*server);
   Report report;
   for (int n : sizes) {
     const Catalog catalog = Plan(n, databases > 0 ? databases : DefaultDatabases(n));
@@ -313,18 +356,20 @@ int Main(int argc, char** argv) {
                                                            catalog.databases, catalog.tables_of);
 
     // A first baseline read warms MariaDB's caches for both contenders.
-    if (auto warm = RunBaseline(*server, catalog); !warm.ok()) return fail(warm.error());
+    if (auto warm = RunBaseline(*server, catalog, server_pid); !warm.ok()) {
+      return fail(warm.error());
+    }
     BaselineResult best_a;
     DisyncResult best_b;
     for (int i = 0; i < repeat; ++i) {
-      auto a = RunBaseline(*server, catalog);
+      auto a = RunBaseline(*server, catalog, server_pid);
       if (!a.ok()) return fail(a.error());
       if (a->rows != static_cast<long long>(n) * kColumns) {
         return fail(Error::Internal(fmt::format("baseline read {} rows, expected {}", a->rows,
                                                 n * kColumns)));
       }
       if (i == 0 || a->seconds < best_a.seconds) best_a = *a;
-      auto b = RunDisync(disyncd, client, project, task_param);
+      auto b = RunDisync(disyncd, client, project, task_param, server_pid);
       if (!b.ok()) return fail(b.error());
       if (b->tables_rendered != static_cast<size_t>(n)) {
         return fail(Error::Internal(fmt::format("TaskContent holds {} tables, expected {}",
@@ -341,11 +386,16 @@ int Main(int argc, char** argv) {
          fmt::format("{:.3f} s (information_schema)", best_a.seconds),
          fmt::format("{:.2f}", best_b.seconds / best_a.seconds),
          fmt::format("TaskContent {:.1f} MB (answer {:.1f} MB, parsed by this client in "
-                     "{:.3f} s more); disyncd CPU {:.2f} s; peak RSS {:.0f} MB (before "
+                     "{:.3f} s more); disyncd CPU {:.2f} s{}; peak RSS {:.0f} MB (before "
                      "{:.0f} MB); TaskParam {:.2f} MB",
                      static_cast<double>(best_b.task_content_bytes) / 1e6,
                      static_cast<double>(best_b.answer_bytes) / 1e6, best_b.client_parse_seconds,
-                     best_b.cpu_seconds, static_cast<double>(best_b.peak_rss_kib) / 1024.0,
+                     best_b.cpu_seconds,
+                     best_b.server_cpu_seconds && best_a.server_cpu_seconds
+                         ? fmt::format(", MariaDB CPU {:.2f} s (baseline {:.2f} s)",
+                                       *best_b.server_cpu_seconds, *best_a.server_cpu_seconds)
+                         : "",
+                     static_cast<double>(best_b.peak_rss_kib) / 1024.0,
                      static_cast<double>(best_b.rss_before_kib) / 1024.0,
                      static_cast<double>(task_param.size()) / 1e6)});
   }

@@ -28,16 +28,21 @@ Result<void> ExecMysql(MYSQL* m, const std::string& sql) {
   return {};
 }
 
-Result<long long> QueryMysqlNumber(MYSQL* m, const std::string& sql) {
+Result<std::string> QueryMysqlText(MYSQL* m, const std::string& sql) {
   if (mysql_real_query(m, sql.data(), sql.size()) != 0) {
     return Error::Unavailable(std::string("MariaDB: ") + mysql_error(m));
   }
   MYSQL_RES* res = mysql_store_result(m);
   if (res == nullptr) return Error::Unavailable(std::string("MariaDB: ") + mysql_error(m));
   MYSQL_ROW row = mysql_fetch_row(res);
-  const long long n = row != nullptr && row[0] != nullptr ? std::atoll(row[0]) : 0;
+  std::string text = row != nullptr && row[0] != nullptr ? row[0] : "";
   mysql_free_result(res);
-  return n;
+  return text;
+}
+
+Result<long long> QueryMysqlNumber(MYSQL* m, const std::string& sql) {
+  DISYNC_ASSIGN_OR_RETURN(const std::string text, QueryMysqlText(m, sql));
+  return std::atoll(text.c_str());
 }
 
 }  // namespace disync::bench

@@ -25,7 +25,9 @@ enum class Statements { kOne, kMany };
 Result<MysqlPtr> ConnectMysql(const MysqlServer& server, Statements statements = Statements::kOne);
 // Runs `sql` (several statements with Statements::kMany) and drains every result.
 Result<void> ExecMysql(MYSQL* m, const std::string& sql);
-// The first column of the first row of `sql`, as a number (0 when NULL).
+// The first column of the first row of `sql`, as text ("" when NULL or no row).
+Result<std::string> QueryMysqlText(MYSQL* m, const std::string& sql);
+// The same as a number (0 when NULL or no row).
 Result<long long> QueryMysqlNumber(MYSQL* m, const std::string& sql);
 
 }  // namespace disync::bench
