@@ -11,12 +11,6 @@
 #include "common/random.h"
 
 namespace disync::jobs {
-namespace {
-
-// Generations whose TaskContent is this large leave memory worth giving back.
-constexpr size_t kTrimAfterBytes = size_t{16} << 20;
-
-}  // namespace
 
 WorkerPool::WorkerPool(store::MetadataStore& store, ProcessRunner& runner, const Clock& clock,
                        WorkerPoolOptions options, PreparedContents* prepared)
@@ -75,7 +69,11 @@ void WorkerPool::Loop(int index) {
     if (wakeups_ > 0) --wakeups_;
     if (!idle_trim_.Due(std::chrono::steady_clock::now())) continue;
     lock.unlock();
-    malloc_trim(0);
+    if (options_.release_memory) {
+      options_.release_memory();
+    } else {
+      malloc_trim(0);
+    }
     logging::Info("memory given back after generations stopped", {});
   }
 }

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -39,10 +40,15 @@ struct WorkerPoolOptions {
   // the next one, and goes back to the system (malloc_trim) once no
   // generation has run for this long (common/memory.h, IdleTrim).
   std::chrono::milliseconds trim_after_idle{30000};
+  // What gives it back: malloc_trim(0) when empty (tests count the calls).
+  std::function<void()> release_memory;
 };
 
 class WorkerPool {
  public:
+  // Generations whose TaskContent is this large leave memory worth giving back.
+  static constexpr size_t kTrimAfterBytes = size_t{16} << 20;
+
   // `prepared` (may be null) receives the escaped TaskContent of a large
   // successful generation, for the Query that fetches it.
   WorkerPool(store::MetadataStore& store, ProcessRunner& runner, const Clock& clock,
