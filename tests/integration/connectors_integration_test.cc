@@ -460,6 +460,66 @@ TEST_F(MysqlTest, DescribesCompositePrimaryKeyNullabilityAndComments) {
   }
 }
 
+// The key the server reports as the primary key (DESCRIBE's PRI): the
+// PRIMARY KEY, or without one the first UNIQUE key over NOT NULL columns
+// (whole columns, not prefixes), in the key's order; views and sequences,
+// which have no index, are no base tables.
+TEST_F(MysqlTest, TakesTheKeyTheServerReportsAsThePrimaryKey) {
+  struct Case {
+    const char* table;
+    const char* definition;
+    std::vector<std::string> primary_key;
+  };
+  const Case cases[] = {
+      {"pk_and_unique", "(id INT PRIMARY KEY, email VARCHAR(40) NOT NULL UNIQUE)", {"id"}},
+      {"pk_after_unique",
+       "(a INT NOT NULL, b INT NOT NULL, c INT NOT NULL, UNIQUE KEY u (c, a), "
+       "PRIMARY KEY (c, b))",
+       {"c", "b"}},
+      {"unique_only", "(a INT NOT NULL, b INT NOT NULL, c INT, UNIQUE KEY ub (b, a))", {"b", "a"}},
+      {"two_uniques",
+       "(a INT NOT NULL, b INT NOT NULL, c INT NOT NULL, UNIQUE KEY z (c), UNIQUE KEY y (b, a))",
+       {"c"}},
+      {"nullable_unique", "(a INT NULL UNIQUE, v INT)", {}},
+      {"prefix_unique", "(name VARCHAR(40) NOT NULL, v INT, UNIQUE KEY (name(10)))", {}},
+      {"index_only", "(a INT, b INT, KEY (b, a))", {}},
+      {"no_index", "(at DATETIME, msg VARCHAR(200))", {}},
+  };
+  std::vector<std::string> names;
+  for (const Case& c : cases) {
+    Exec(fmt::format("CREATE TABLE `{}`.`{}` {}", db_, c.table, c.definition));
+    names.emplace_back(c.table);
+  }
+  Exec(fmt::format("CREATE VIEW `{}`.`v` AS SELECT a, b FROM `{}`.`unique_only`", db_, db_));
+  if (mariadb_) Exec(fmt::format("CREATE SEQUENCE `{}`.`s`", db_));
+  std::sort(names.begin(), names.end());
+
+  auto introspector = ConnectMysql(Config(db_));
+  ASSERT_TRUE(introspector.ok()) << introspector.error().message();
+  // All of the database, then the tables by name (a few of them are pushed
+  // into the SQL as a list).
+  const std::vector<std::vector<std::string>> selections = {
+      {}, names, {"unique_only", "pk_after_unique"}};
+  for (const std::vector<std::string>& selection : selections) {
+    auto tables = (*introspector)->DescribeTables(db_, selection, nullptr);
+    ASSERT_TRUE(tables.ok()) << tables.error().message();
+    EXPECT_EQ(NamesOf(*tables), selection.empty() ? names : selection);
+    for (const TableSchema& table : *tables) {
+      const Case* want = std::find_if(std::begin(cases), std::end(cases),
+                                      [&](const Case& c) { return table.name == c.table; });
+      ASSERT_NE(want, std::end(cases)) << table.name;
+      EXPECT_EQ(table.primary_key, want->primary_key) << table.name;
+    }
+  }
+  for (const char* other : {"v", "s"}) {
+    if (!mariadb_ && std::string_view(other) == "s") continue;
+    auto tables = (*introspector)->DescribeTables(db_, {"no_index", other}, nullptr);
+    ASSERT_FALSE(tables.ok()) << other;
+    EXPECT_EQ(tables.error().message(),
+              fmt::format("table(s) not found in database `{}`: {}", db_, other));
+  }
+}
+
 class MysqlFiveTablesTest : public MysqlTest {
  protected:
   void SetUp() override {
@@ -694,12 +754,24 @@ CatalogQueryCounter PickCatalogQueryCounter(MysqlAdmin& admin, const std::string
 TEST_F(MysqlTest, DescribesTwoHundredTablesInAConstantNumberOfQueries) {
   constexpr int kTables = 200;
   std::vector<std::string> names;
+  // Every tenth table has a composite key, listed against the columns'
+  // order, and every tenth no index at all: each asks one more query of
+  // the database, not one per table. A view is no base table.
+  const auto key_of = [](int i) -> std::vector<std::string> {
+    if (i % 10 == 3) return {"name", "id"};
+    if (i % 10 == 7) return {};
+    return {"id"};
+  };
   for (int i = 0; i < kTables; ++i) {
     names.push_back(fmt::format("t{:03}", i));
-    Exec(fmt::format("CREATE TABLE `{}`.`{}` (id BIGINT PRIMARY KEY COMMENT 'key', "
-                     "name VARCHAR(40), amount DECIMAL(10,2)) COMMENT 'table {}'",
-                     db_, names.back(), i));
+    const std::vector<std::string> key = key_of(i);
+    Exec(
+        fmt::format("CREATE TABLE `{}`.`{}` (id BIGINT NOT NULL COMMENT 'key', "
+                    "name VARCHAR(40) NOT NULL, amount DECIMAL(10,2){}) COMMENT 'table {}'",
+                    db_, names.back(),
+                    key.empty() ? "" : fmt::format(", PRIMARY KEY ({})", fmt::join(key, ", ")), i));
   }
+  Exec(fmt::format("CREATE VIEW `{}`.`v` AS SELECT id, name FROM `{}`.`t000`", db_, db_));
   // The introspector runs as a user of its own, so that its statements can be
   // told from everyone else's.
   const std::string password = "pw" + RandomHex(8);
@@ -729,9 +801,10 @@ TEST_F(MysqlTest, DescribesTwoHundredTablesInAConstantNumberOfQueries) {
     ASSERT_TRUE(tables.ok()) << tables.error().message();
     ASSERT_EQ(tables->size(), static_cast<size_t>(kTables));
     EXPECT_EQ(NamesOf(*tables), names);
-    for (const TableSchema& t : *tables) {
+    for (int i = 0; i < kTables; ++i) {
+      const TableSchema& t = (*tables)[static_cast<size_t>(i)];
       ASSERT_EQ(t.columns.size(), 3u) << t.name;
-      EXPECT_EQ(t.primary_key, std::vector<std::string>{"id"}) << t.name;
+      EXPECT_EQ(t.primary_key, key_of(i)) << t.name;
     }
     ASSERT_TRUE(before && after && global_before && global_after)
         << "cannot read the query counters";
@@ -754,7 +827,7 @@ TEST_F(MysqlTest, DescribesTwoHundredTablesInAConstantNumberOfQueries) {
       // one query per table.
       EXPECT_LT(queries, kTables / 2);
     } else {
-      // COLUMNS and STATISTICS, and the list of base tables but where the
+      // COLUMNS and STATISTICS, and the two lists of tables but where the
       // counter cannot see a SHOW.
       EXPECT_GE(queries, 2);
       EXPECT_LE(queries, 5);

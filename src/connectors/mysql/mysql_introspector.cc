@@ -235,19 +235,23 @@ std::string MysqlIntrospector::Quote(std::string_view value) {
   return "'" + escaped + "'";
 }
 
-Status MysqlIntrospector::ForEachBaseTable(const std::string& database,
-                                           const std::function<void(std::string_view)>& on_table) {
-  // SHOW FULL TABLES, not information_schema.TABLES: to tell a base table
-  // from a view, MariaDB reads only the head of each table's definition for
-  // SHOW, and the whole of it for TABLES (over 10,000 tables: 0.08 s of its
-  // CPU against 0.19 s, 0.21 s with TABLE_COMMENT; bench/README.md). SHOW
+Status MysqlIntrospector::ForEachTable(const std::string& database, TableKinds kinds,
+                                       const std::function<void(std::string_view)>& on_table) {
+  // SHOW, not information_schema.TABLES. For the names alone MariaDB lists
+  // the database's directory (2 ms for 1,000 tables); to tell a base table
+  // from a view it reads the head of each table's definition for SHOW FULL
+  // (10-16 ms) and the whole of it for TABLES (19 ms; bench/README.md). SHOW
   // also fails on a database that does not exist instead of listing nothing.
-  Status status = Query(fmt::format("SHOW FULL TABLES FROM {} WHERE Table_type IN {}",
-                                    QuoteIdentifier(database), kBaseTableTypes),
-                        [&](const Row& row) {
-                          on_table(row[0].value_or(std::string_view()));
-                          return OkStatus();
-                        });
+  const std::string quoted = QuoteIdentifier(database);
+  const std::string sql =
+      kinds == TableKinds::kAll
+          ? fmt::format("SHOW TABLES FROM {}", quoted)
+          : fmt::format("SHOW FULL TABLES FROM {} WHERE Table_type {}IN {}", quoted,
+                        kinds == TableKinds::kBase ? "" : "NOT ", kBaseTableTypes);
+  Status status = Query(sql, [&](const Row& row) {
+    on_table(row[0].value_or(std::string_view()));
+    return OkStatus();
+  });
   if (!status.ok() && mysql_errno(mysql_) == kErBadDb) {
     return Error::NotFound(
         fmt::format("database `{}` not found on mysql at {}", database, Endpoint(config_)));
@@ -275,10 +279,71 @@ Result<std::vector<std::string>> MysqlIntrospector::ListDatabases() {
 
 Result<std::vector<std::string>> MysqlIntrospector::ListTables(const std::string& database) {
   std::vector<std::string> names;
-  DISYNC_RETURN_IF_ERROR(
-      ForEachBaseTable(database, [&](std::string_view name) { names.emplace_back(name); }));
+  DISYNC_RETURN_IF_ERROR(ForEachTable(database, TableKinds::kBase,
+                                      [&](std::string_view name) { names.emplace_back(name); }));
   std::sort(names.begin(), names.end());
   return names;
+}
+
+std::string MysqlIntrospector::InFilter(std::string_view column,
+                                        const std::vector<std::string>& values) {
+  std::string filter = fmt::format(" AND {} IN (", column);
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) filter += ", ";
+    filter += Quote(values[i]);
+  }
+  filter += ')';
+  return filter;
+}
+
+Status MysqlIntrospector::OrderCompositeKeys(const std::string& schema,
+                                             const std::vector<std::string>& tables,
+                                             std::map<std::string, TableSchema>& found) {
+  if (tables.empty()) return OkStatus();
+  struct Index {
+    std::string name;
+    std::vector<std::pair<int32_t, std::string>> columns;  // position in the key, name
+  };
+  std::map<std::string, std::vector<Index>, std::less<>> unique_indexes;
+  DISYNC_RETURN_IF_ERROR(Query(
+      fmt::format(
+          "SELECT TABLE_NAME, INDEX_NAME, COLUMN_NAME, SEQ_IN_INDEX "
+          "FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = {} AND NON_UNIQUE = 0{}",
+          schema,
+          tables.size() <= internal::kMaxTablesInFilter ? InFilter("TABLE_NAME", tables) : ""),
+      [&](const Row& row) {
+        std::vector<Index>& of = unique_indexes[Text(row[0])];
+        const std::string_view index = row[1].value_or(std::string_view());
+        if (of.empty() || of.back().name != index) of.push_back({std::string(index), {}});
+        of.back().columns.emplace_back(ParseOptionalInt<int32_t>(row[3]).value_or(0), Text(row[2]));
+        return OkStatus();
+      }));
+  for (const std::string& name : tables) {
+    auto indexes = unique_indexes.find(name);
+    if (indexes == unique_indexes.end()) continue;
+    std::vector<std::string>& key = found.at(name).primary_key;
+    std::vector<std::string> members = key;
+    std::sort(members.begin(), members.end());
+    const auto covers_the_key = [&](const Index& index) {
+      std::vector<std::string> columns;
+      for (const auto& [position, column] : index.columns) columns.push_back(column);
+      std::sort(columns.begin(), columns.end());
+      return columns == members;
+    };
+    // The PRIMARY KEY, or else the first unique index over the same columns
+    // (the one the server took in its place); else the order of the table.
+    const std::vector<Index>& of = indexes->second;
+    auto chosen = std::find_if(of.begin(), of.end(), [&](const Index& index) {
+      return index.name == "PRIMARY" && covers_the_key(index);
+    });
+    if (chosen == of.end()) chosen = std::find_if(of.begin(), of.end(), covers_the_key);
+    if (chosen == of.end()) continue;
+    std::vector<std::pair<int32_t, std::string>> ordered = chosen->columns;
+    std::sort(ordered.begin(), ordered.end());
+    key.clear();
+    for (auto& [position, column] : ordered) key.push_back(std::move(column));
+  }
+  return OkStatus();
 }
 
 Result<std::vector<TableSchema>> MysqlIntrospector::DescribeTables(
@@ -287,11 +352,11 @@ Result<std::vector<TableSchema>> MysqlIntrospector::DescribeTables(
   const std::vector<std::string> wanted = internal::Deduplicate(tables);
   const std::string schema = Quote(database);
 
-  // Every base table of the database: the whole list costs the server no
-  // more than the selected tables would (it reads the head of each table's
-  // definition whatever the filter), and tells how selective the selection is.
+  // The name of every table, view and sequence of the database (the server
+  // lists its directory): tells how selective the selection is. What is not
+  // a base table is left out below, once the columns show which might be one.
   std::map<std::string, TableSchema> found;
-  DISYNC_RETURN_IF_ERROR(ForEachBaseTable(database, [&](std::string_view name) {
+  DISYNC_RETURN_IF_ERROR(ForEachTable(database, TableKinds::kAll, [&](std::string_view name) {
     TableSchema table;
     table.database = database;
     table.name = name;
@@ -309,30 +374,36 @@ Result<std::vector<TableSchema>> MysqlIntrospector::DescribeTables(
     const std::unordered_set<std::string_view> selected(wanted.begin(), wanted.end());
     std::erase_if(found, [&](const auto& entry) { return !selected.contains(entry.first); });
     if (wanted.size() <= internal::kMaxTablesInFilter && wanted.size() * 2 < in_database) {
-      std::vector<std::string> quoted;
-      quoted.reserve(wanted.size());
-      for (const std::string& name : wanted) quoted.push_back(Quote(name));
-      table_filter = fmt::format(" AND TABLE_NAME IN ({})", fmt::join(quoted, ", "));
+      table_filter = InFilter("TABLE_NAME", wanted);
     }
   }
 
   if (!found.empty()) {
-    // MariaDB sends a table's columns together: the table of the previous
-    // row is looked up again only when the name changes.
+    // One pass over the definitions gives the columns and, in COLUMN_KEY,
+    // most of what a query each of STATISTICS and SHOW FULL TABLES would
+    // tell (over 10,000 tables MariaDB spends 0.37 s on COLUMNS, 0.18 s on
+    // STATISTICS and 0.10-0.17 s on SHOW FULL TABLES: bench/README.md). The
+    // columns of the key the server takes for the primary key are PRI (the
+    // PRIMARY KEY or, without one, the first UNIQUE key over whole NOT NULL
+    // columns: the key InnoDB clusters the rows by and a minimal binlog row
+    // image identifies a row with), and the first column of any index has a
+    // mark. MariaDB sends a table's columns together: the table of the
+    // previous row is looked up again only when the name changes.
     auto table = found.end();
     size_t last_width = 0;  // the previous table's column count, as room for the next
+    std::unordered_set<std::string_view> indexed;  // names kept by `found`
     DISYNC_RETURN_IF_ERROR(Query(
         fmt::format("SELECT TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, DATA_TYPE, COLUMN_TYPE, "
                     "IS_NULLABLE, CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, "
-                    "DATETIME_PRECISION, COLUMN_COMMENT FROM information_schema.COLUMNS "
-                    "WHERE TABLE_SCHEMA = {}{}",
+                    "DATETIME_PRECISION, COLUMN_COMMENT, COLUMN_KEY "
+                    "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = {}{}",
                     schema, table_filter),
         [&](const Row& row) {
           const std::string_view name = row[0].value_or(std::string_view());
           if (table == found.end() || table->first != name) {
             if (table != found.end()) last_width = table->second.columns.size();
             table = found.find(std::string(name));
-            if (table == found.end()) return OkStatus();  // a view's column
+            if (table == found.end()) return OkStatus();  // not selected
             table->second.columns.reserve(last_width);
           }
           ColumnSchema& column = table->second.columns.emplace_back();
@@ -346,30 +417,45 @@ Result<std::vector<TableSchema>> MysqlIntrospector::DescribeTables(
           column.numeric_scale = ParseOptionalInt<int32_t>(row[8]);
           column.datetime_precision = ParseOptionalInt<int32_t>(row[9]);
           column.comment = Text(row[10]);
+          const std::string_view key = row[11].value_or(std::string_view());
+          if (!key.empty()) {
+            indexed.insert(table->first);
+            if (key == "PRI") table->second.primary_key.push_back(column.name);
+          }
           return OkStatus();
         }));
 
-    // The primary key from STATISTICS, not KEY_COLUMN_USAGE: both list the
-    // key's columns in order, but MariaDB opens every table in the storage
-    // engine to answer KEY_COLUMN_USAGE and only reads the table definition
-    // for STATISTICS (0.25 s against 0.01 s for 1,000 InnoDB tables).
-    std::map<std::string, std::vector<std::pair<int32_t, std::string>>> keys;
-    DISYNC_RETURN_IF_ERROR(Query(
-        fmt::format("SELECT TABLE_NAME, COLUMN_NAME, SEQ_IN_INDEX "
-                    "FROM information_schema.STATISTICS "
-                    "WHERE TABLE_SCHEMA = {} AND INDEX_NAME = 'PRIMARY'{}",
-                    schema, table_filter),
-        [&](const Row& row) {
-          keys[Text(row[0])].emplace_back(ParseOptionalInt<int32_t>(row[2]).value_or(0),
-                                          Text(row[1]));
-          return OkStatus();
-        }));
-    for (auto& [name, key] : keys) {
-      auto table = found.find(name);
-      if (table == found.end()) continue;
-      std::sort(key.begin(), key.end());
-      for (auto& [position, column] : key) table->second.primary_key.push_back(column);
+    // A view or a sequence has no index: only a table without one may be
+    // something else than a base table, and only then does the server read
+    // the head of every definition to say which.
+    if (indexed.size() < found.size()) {
+      DISYNC_RETURN_IF_ERROR(ForEachTable(database, TableKinds::kOther, [&](std::string_view name) {
+        if (auto other = found.find(std::string(name)); other != found.end()) {
+          found.erase(other);
+        }
+      }));
     }
+    // Most often already in order: MariaDB lists a table's columns by
+    // position. The key's columns were taken in the rows' order.
+    const auto by_ordinal = [](const ColumnSchema& a, const ColumnSchema& b) {
+      return a.ordinal < b.ordinal;
+    };
+    std::vector<std::string> composite;
+    for (auto& [name, t] : found) {
+      if (!std::is_sorted(t.columns.begin(), t.columns.end(), by_ordinal)) {
+        std::sort(t.columns.begin(), t.columns.end(), by_ordinal);
+        std::vector<std::string> key;
+        for (const ColumnSchema& c : t.columns) {
+          if (std::find(t.primary_key.begin(), t.primary_key.end(), c.name) !=
+              t.primary_key.end()) {
+            key.push_back(c.name);
+          }
+        }
+        t.primary_key = std::move(key);
+      }
+      if (t.primary_key.size() > 1) composite.push_back(name);
+    }
+    DISYNC_RETURN_IF_ERROR(OrderCompositeKeys(schema, composite, found));
 
     // MariaDB stores JSON as LONGTEXT with a json_valid() CHECK; report it as
     // json, as MySQL does, so that the type mapping can tell. MariaDB opens
@@ -381,14 +467,13 @@ Result<std::vector<TableSchema>> MysqlIntrospector::DescribeTables(
       if (is_mariadb_ &&
           std::any_of(table.columns.begin(), table.columns.end(),
                       [](const ColumnSchema& c) { return c.data_type == "longtext"; })) {
-        longtext_tables.push_back(Quote(name));
+        longtext_tables.push_back(name);
       }
     }
     if (!longtext_tables.empty()) {
-      const std::string check_filter =
-          longtext_tables.size() <= internal::kMaxTablesInFilter
-              ? fmt::format(" AND TABLE_NAME IN ({})", fmt::join(longtext_tables, ", "))
-              : "";
+      const std::string check_filter = longtext_tables.size() <= internal::kMaxTablesInFilter
+                                           ? InFilter("TABLE_NAME", longtext_tables)
+                                           : "";
       std::map<std::string, std::map<std::string, std::string>> checks;
       DISYNC_RETURN_IF_ERROR(Query(
           fmt::format("SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE "
@@ -415,15 +500,6 @@ Result<std::vector<TableSchema>> MysqlIntrospector::DescribeTables(
     }
   }
 
-  // Most often already in order: MariaDB lists a table's columns by position.
-  const auto by_ordinal = [](const ColumnSchema& a, const ColumnSchema& b) {
-    return a.ordinal < b.ordinal;
-  };
-  for (auto& [name, table] : found) {
-    if (!std::is_sorted(table.columns.begin(), table.columns.end(), by_ordinal)) {
-      std::sort(table.columns.begin(), table.columns.end(), by_ordinal);
-    }
-  }
   return internal::SelectRequested(std::move(found), wanted, database, progress);
 }
 

@@ -2,11 +2,18 @@
 // libmariadb connection (TCP, utf8mb4, the config's connect/read/write
 // timeouts) and the server's information_schema.
 //
-// DescribeTables lists the base tables (SHOW FULL TABLES) and reads COLUMNS
-// and STATISTICS (and, on MariaDB, CHECK_CONSTRAINTS, to tell a JSON column
-// from the LONGTEXT it is stored as) from information_schema: one query each
-// per database, the table list pushed into the SQL as an escaped
-// `TABLE_NAME IN (...)`.
+// DescribeTables lists the database's tables (SHOW TABLES) and reads
+// information_schema.COLUMNS, whose COLUMN_KEY also gives the primary key.
+// Only when needed does it ask more, once per database each: which tables
+// without any index are views or sequences (SHOW FULL TABLES), in what order
+// composite keys list their columns (STATISTICS), and on MariaDB which
+// LONGTEXT columns hold JSON (CHECK_CONSTRAINTS). The table list is pushed
+// into the SQL as an escaped `TABLE_NAME IN (...)`.
+//
+// The primary key is the one the server reports (`DESCRIBE`'s PRI): the
+// table's PRIMARY KEY or, without one, its first UNIQUE key over NOT NULL
+// columns, which InnoDB clusters the rows by and a minimal binlog row image
+// identifies a row with.
 //
 // Owns its MYSQL handle, closed on destruction. Thread-compatible.
 #ifndef DISYNC_CONNECTORS_MYSQL_MYSQL_INTROSPECTOR_H_
@@ -14,6 +21,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -52,11 +60,24 @@ class MysqlIntrospector final : public SchemaIntrospector {
   Status Query(std::string_view sql, const RowFn& on_row);
   // A quoted, escaped SQL string literal for the connection's charset.
   std::string Quote(std::string_view value);
-  // Calls `on_table` with the name of each base table of `database` (views
-  // and sequences left out), in the server's order; kNotFound if there is no
-  // such database.
-  Status ForEachBaseTable(const std::string& database,
-                          const std::function<void(std::string_view)>& on_table);
+  // ` AND column IN ('a', 'b')`, each value quoted and escaped.
+  std::string InFilter(std::string_view column, const std::vector<std::string>& values);
+
+  enum class TableKinds {
+    kAll,    // tables, views and sequences (their names only: the cheapest list)
+    kBase,   // base tables, system-versioned ones too
+    kOther,  // views and sequences
+  };
+  // Calls `on_table` with the name of each table of those kinds in
+  // `database`, in the server's order; kNotFound if there is no such database.
+  Status ForEachTable(const std::string& database, TableKinds kinds,
+                      const std::function<void(std::string_view)>& on_table);
+
+  // Puts the primary key of each of `tables` (in `found`, its columns in the
+  // table's order) in the order of its index, from STATISTICS; `schema` is the
+  // database quoted as a string.
+  Status OrderCompositeKeys(const std::string& schema, const std::vector<std::string>& tables,
+                            std::map<std::string, TableSchema>& found);
 
   st_mysql* mysql_;
   ConnectionConfig config_;  // password cleared once connected
