@@ -168,6 +168,12 @@ std::shared_ptr<void> SqliteStore::ShareReadsOnThisThread() {
 
 Status SqliteStore::ConfigureLocked() {
   sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+  // A new file gets 16 KB pages; a file keeps the size it was created with
+  // (this does nothing to an existing one). The WAL takes a page per frame
+  // in two writes: a 38 MB TaskContent went in as 9,300 frames of 4 KB and
+  // took 60-90 ms to store, as 2,300 of 16 KB 30-40 ms (bench/README.md,
+  // thirteenth round). Before journal_mode, which writes a new file's header.
+  DISYNC_RETURN_IF_ERROR(Exec(db_, "PRAGMA page_size=16384", "page_size=16384"));
   {
     DISYNC_ASSIGN_OR_RETURN(Statement stmt, statements_->Prepare("PRAGMA journal_mode=WAL"));
     DISYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());

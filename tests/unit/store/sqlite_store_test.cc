@@ -165,6 +165,25 @@ TEST_F(SqliteStoreTest, OpenMigratesANewFile) {
             kAppliedVersions);
   // WAL is a property of the file: what lets the admin command write beside us.
   EXPECT_EQ(QueryRaw(db_path_, "PRAGMA journal_mode"), "wal");
+  // So is the page size: 16 KB, for the large TaskContents it stores.
+  EXPECT_EQ(QueryRaw(db_path_, "PRAGMA page_size"), "16384");
+}
+
+TEST_F(SqliteStoreTest, AFileCreatedWithSmallerPagesKeepsThemAndItsData) {
+  // A store created before new files got 16 KB pages.
+  ExecRaw(db_path_, "PRAGMA page_size=4096; PRAGMA journal_mode=WAL");
+  {
+    auto store = OpenOrDie();
+    ASSERT_NE(store, nullptr);
+    CreateOrDie(*store, MakeProject("small_pages", 10001));
+  }
+  EXPECT_EQ(QueryRaw(db_path_, "PRAGMA page_size"), "4096");
+  auto reopened = OpenOrDie();
+  ASSERT_NE(reopened, nullptr);
+  auto project = reopened->GetProject(ProjectId(10001));
+  ASSERT_TRUE(project.ok()) << project.error().message();
+  EXPECT_EQ(project->identifier, "small_pages");
+  EXPECT_EQ(QueryRaw(db_path_, "PRAGMA page_size"), "4096");
 }
 
 TEST_F(SqliteStoreTest, ReopenDoesNotMigrateAgain) {
