@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -218,14 +219,47 @@ Result<TextPieces> GenerationRunner::Run(const store::Process& process,
     DISYNC_ASSIGN_OR_RETURN(accepted, di::ParseRealtimeScript(process.task_param, references));
   }
   const di::RealtimeScript& script = *accepted;
-  // Each database is planned and rendered on the thread that read it, while
-  // the other connections read the next ones.
+  // Each database's tables are planned and rendered on a thread of their
+  // own, in the order they were read, while the connections go on reading:
+  // none waits for the rendering of what it read (gen_scale at 10,000
+  // tables: discovery 0.39-0.41 s against 0.41-0.46 s when each discovery
+  // thread rendered its own, bench/README.md).
   di::TaskContentBuilder builder(script, di::GeneratorOptions{});
-  DISYNC_RETURN_IF_ERROR(DiscoverEach(store_, options_, process.project, script, progress,
-                                      [&](const DiscoveryUnit& unit, std::vector<TableSchema> tables) {
-                                        builder.AddSelection(unit.source, unit.selection,
-                                                             std::move(tables));
-                                      }));
+  struct Described {
+    size_t source = 0, selection = 0;
+    std::vector<TableSchema> tables;
+  };
+  std::mutex mu;
+  std::condition_variable changed;
+  std::deque<Described> described;  // guarded by mu
+  bool discovery_over = false;      // guarded by mu
+  std::thread renderer([&] {
+    std::unique_lock lock(mu);
+    for (;;) {
+      changed.wait(lock, [&] { return discovery_over || !described.empty(); });
+      if (described.empty()) return;
+      Described next = std::move(described.front());
+      described.pop_front();
+      lock.unlock();
+      builder.AddSelection(next.source, next.selection, std::move(next.tables));
+      lock.lock();
+    }
+  });
+  const Status discovered =
+      DiscoverEach(store_, options_, process.project, script, progress,
+                   [&](const DiscoveryUnit& unit, std::vector<TableSchema> tables) {
+                     std::lock_guard lock(mu);
+                     described.push_back({unit.source, unit.selection, std::move(tables)});
+                     changed.notify_one();
+                   });
+  {
+    std::lock_guard lock(mu);
+    discovery_over = true;
+    if (!discovered.ok()) described.clear();  // nothing more to render
+  }
+  changed.notify_one();
+  renderer.join();
+  DISYNC_RETURN_IF_ERROR(discovered);
   return builder.Finish();
 }
 

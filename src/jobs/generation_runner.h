@@ -11,8 +11,8 @@
 // Failures come back as an Error whose message names the data source, the
 // database, the table and the cause. Blocking (store and source databases);
 // thread-safe (no mutable state of its own). Run() starts up to
-// discovery_connections threads of its own and joins them before it returns;
-// `progress` is called on the caller's thread only.
+// discovery_connections threads of its own and one that renders, and joins
+// them before it returns; `progress` is called on the caller's thread only.
 #ifndef DISYNC_JOBS_GENERATION_RUNNER_H_
 #define DISYNC_JOBS_GENERATION_RUNNER_H_
 
