@@ -222,7 +222,7 @@ Result<TextPieces> GenerationRunner::Run(const store::Process& process,
   // Each database's tables are planned and rendered on a thread of their
   // own, in the order they were read, while the connections go on reading:
   // none waits for the rendering of what it read (gen_scale at 10,000
-  // tables: discovery 0.39-0.41 s against 0.41-0.46 s when each discovery
+  // tables: discovery 0.39-0.41 s against 0.42-0.46 s when each discovery
   // thread rendered its own, bench/README.md).
   di::TaskContentBuilder builder(script, di::GeneratorOptions{});
   struct Described {
