@@ -22,7 +22,7 @@ if [ -n "${BENCH_SMOKE:-}" ]; then
   footprint_args=(--runs 1)
 else
   gen_tables=${BENCH_GEN_TABLES:-1000,10000}
-  gen_args=(--repeat 3)
+  gen_args=(--repeat 5)
   generator_args=(--tables 1000,10000 --repeat 3)
   load_args=(--connections 1,4,16,64 --seconds 3)
   footprint_args=(--runs 5)
