@@ -157,10 +157,11 @@ Result<ApiResponse> ApiClient::Call(const ApiCall& call) {
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(h, CURLOPT_USERAGENT, kUserAgent);
-  // Reads of up to 512 KiB (libcurl's largest) instead of 16 KiB: a 45 MB
-  // TaskContent answer took about 2,700 reads of 16 KiB, and arrived in
-  // 18 ms instead of 26-33 ms with the larger buffer (bench/README.md,
-  // fourteenth round).
+  // Reads of up to 512 KiB instead of 16 KiB: a 45 MB TaskContent answer
+  // took about 2,700 reads of 16 KiB, and arrived in 18 ms instead of
+  // 26-33 ms with the larger buffer. Larger still was slower: with 4 MiB or
+  // libcurl's largest, CURL_MAX_READ_SIZE (10 MiB), 106-141 ms against
+  // 22-41 ms (bench/README.md, fourteenth and fifteenth rounds).
   curl_easy_setopt(h, CURLOPT_BUFFERSIZE, kReadBufferBytes);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
