@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <optional>
@@ -192,56 +193,93 @@ bool IsHoloIdentifier(std::string_view name) { return !name.empty() && name.size
 // thread that read it; Fingerprint only orders the tables' digests and
 // hashes them.
 
-void PutBytes(std::string* out, std::string_view bytes) {
-  const uint64_t size = bytes.size();
-  char prefix[8];
-  for (int i = 0; i < 8; ++i) prefix[i] = static_cast<char>((size >> (8 * i)) & 0xFF);
-  out->append(prefix, sizeof(prefix)).append(bytes);
-}
+// Writes the serialisation the digests hash: each field an 8-byte
+// little-endian length, then its bytes; a number is its decimal digits, an
+// optional number "0", or "1" and the digits. It writes into room sized
+// beforehand from the fields (the k*Bytes bounds), with no check per field:
+// appended one by one to a std::string, the 240 fields of a 20-column table
+// cost twice what hashing them did (perf of gen_scale at 10,000 tables:
+// TableDigest 9.9% of disyncd's samples, SHA-256 3.3% of them).
+class FieldWriter {
+ public:
+  static constexpr size_t kPrefixBytes = 8;
+  // A number's field at most: the prefix, "1" and 20 characters of int64.
+  static constexpr size_t kNumberBytes = kPrefixBytes + 21;
+  static constexpr size_t BytesField(std::string_view bytes) { return kPrefixBytes + bytes.size(); }
 
-void PutInt(std::string* out, int64_t value) {
-  char digits[24];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof(digits), value);
-  DISYNC_CHECK(ec == std::errc());
-  PutBytes(out, std::string_view(digits, static_cast<size_t>(end - digits)));
-}
+  // Writes from `room` on; the caller sized it for what follows.
+  explicit FieldWriter(char* room) : at_(room) {}
 
-// "0" when absent, "1" and the decimal value when present.
-template <typename T>
-void PutOptional(std::string* out, const std::optional<T>& value) {
-  char digits[24] = {'0'};
-  char* end = digits + 1;
-  if (value) {
-    digits[0] = '1';
-    auto [last, ec] = std::to_chars(end, digits + sizeof(digits), static_cast<int64_t>(*value));
-    DISYNC_CHECK(ec == std::errc());
-    end = last;
+  char* end() const { return at_; }
+
+  void Raw(std::string_view bytes) {
+    if (!bytes.empty()) std::memcpy(at_, bytes.data(), bytes.size());
+    at_ += bytes.size();
   }
-  PutBytes(out, std::string_view(digits, static_cast<size_t>(end - digits)));
-}
+  void Bytes(std::string_view bytes) {
+    Prefix(bytes.size());
+    Raw(bytes);
+  }
+  void Int(int64_t value) { Number(std::nullopt, value); }
+  template <typename T>
+  void Optional(const std::optional<T>& value) {
+    if (value) {
+      Number('1', static_cast<int64_t>(*value));
+    } else {
+      Prefix(1);
+      *at_++ = '0';
+    }
+  }
+
+ private:
+  // The digits go after the room of the prefix, which is written once
+  // their count is known.
+  void Number(std::optional<char> lead, int64_t value) {
+    char* digits = at_ + kPrefixBytes;
+    char* end = digits;
+    if (lead) *end++ = *lead;
+    auto [last, ec] = std::to_chars(end, digits + (kNumberBytes - kPrefixBytes), value);
+    DISYNC_CHECK(ec == std::errc());
+    Prefix(static_cast<uint64_t>(last - digits));
+    at_ = last;
+  }
+  void Prefix(uint64_t size) {
+    for (size_t i = 0; i < kPrefixBytes; ++i) at_[i] = static_cast<char>((size >> (8 * i)) & 0xFF);
+    at_ += kPrefixBytes;
+  }
+
+  char* at_;
+};
 
 // One table's part of the fingerprint: the SHA-256 of its fields, then its
 // columns by (ordinal, name), serialised into `scratch` (reused from table to
-// table).
+// table, and never shrunk).
 Sha256Bytes TableDigest(const TableSchema& table, std::string& scratch) {
-  std::string& data = scratch;
-  data.clear();
-  PutBytes(&data, table.database);
-  PutBytes(&data, table.name);
-  PutInt(&data, static_cast<int64_t>(table.primary_key.size()));
-  for (const std::string& key : table.primary_key) PutBytes(&data, key);
-  PutInt(&data, static_cast<int64_t>(table.columns.size()));
-  const auto put_column = [&data](const ColumnSchema& column) {
-    PutBytes(&data, column.name);
-    PutInt(&data, column.ordinal);
-    PutBytes(&data, column.data_type);
-    PutBytes(&data, column.column_type);
-    PutInt(&data, column.nullable ? 1 : 0);
-    PutOptional(&data, column.char_max_length);
-    PutOptional(&data, column.numeric_precision);
-    PutOptional(&data, column.numeric_scale);
-    PutOptional(&data, column.datetime_precision);
-    PutBytes(&data, column.comment);
+  using W = FieldWriter;
+  size_t room = W::BytesField(table.database) + W::BytesField(table.name) + 2 * W::kNumberBytes;
+  for (const std::string& key : table.primary_key) room += W::BytesField(key);
+  for (const ColumnSchema& column : table.columns) {
+    room += W::BytesField(column.name) + W::BytesField(column.data_type) +
+            W::BytesField(column.column_type) + W::BytesField(column.comment) + 6 * W::kNumberBytes;
+  }
+  if (scratch.size() < room) scratch.resize(room);
+  FieldWriter out(scratch.data());
+  out.Bytes(table.database);
+  out.Bytes(table.name);
+  out.Int(static_cast<int64_t>(table.primary_key.size()));
+  for (const std::string& key : table.primary_key) out.Bytes(key);
+  out.Int(static_cast<int64_t>(table.columns.size()));
+  const auto put_column = [&out](const ColumnSchema& column) {
+    out.Bytes(column.name);
+    out.Int(column.ordinal);
+    out.Bytes(column.data_type);
+    out.Bytes(column.column_type);
+    out.Int(column.nullable ? 1 : 0);
+    out.Optional(column.char_max_length);
+    out.Optional(column.numeric_precision);
+    out.Optional(column.numeric_scale);
+    out.Optional(column.datetime_precision);
+    out.Bytes(column.comment);
   };
   const auto by_position = [](const ColumnSchema& a, const ColumnSchema& b) {
     return std::tie(a.ordinal, a.name) < std::tie(b.ordinal, b.name);
@@ -258,7 +296,8 @@ Sha256Bytes TableDigest(const TableSchema& table, std::string& scratch) {
         [&](const ColumnSchema* a, const ColumnSchema* b) { return by_position(*a, *b); });
     for (const ColumnSchema* column : columns) put_column(*column);
   }
-  return Sha256Digest(data);
+  return Sha256Digest(
+      std::string_view(scratch.data(), static_cast<size_t>(out.end() - scratch.data())));
 }
 
 // A table and its digest.
@@ -274,26 +313,31 @@ struct SourceTables {
 };
 
 std::string Fingerprint(std::vector<SourceTables> sources) {
+  constexpr std::string_view kVersion = "disync-schema-fingerprint/3";
   std::stable_sort(sources.begin(), sources.end(),
                    [](const SourceTables& a, const SourceTables& b) { return a.datasource < b.datasource; });
-  size_t size = 64;
-  for (const SourceTables& source : sources)
-    size += 64 + source.datasource.size() + 32 * source.tables.size();
-  std::string data;
-  data.reserve(size);
-  data = "disync-schema-fingerprint/3";
-  PutInt(&data, static_cast<int64_t>(sources.size()));
+  size_t room = kVersion.size() + FieldWriter::kNumberBytes;
+  for (const SourceTables& source : sources) {
+    room += FieldWriter::BytesField(source.datasource) + FieldWriter::kNumberBytes +
+            sizeof(Sha256Bytes) * source.tables.size();
+  }
+  std::string data(room, '\0');
+  FieldWriter out(data.data());
+  out.Raw(kVersion);
+  out.Int(static_cast<int64_t>(sources.size()));
   for (SourceTables& source : sources) {
-    PutBytes(&data, source.datasource);
+    out.Bytes(source.datasource);
     std::vector<FingerprintEntry>& tables = source.tables;
     std::stable_sort(tables.begin(), tables.end(), [](const FingerprintEntry& a, const FingerprintEntry& b) {
       return std::tie(a.table->database, a.table->name) < std::tie(b.table->database, b.table->name);
     });
-    PutInt(&data, static_cast<int64_t>(tables.size()));
+    out.Int(static_cast<int64_t>(tables.size()));
     for (const FingerprintEntry& table : tables) {
-      data.append(reinterpret_cast<const char*>(table.digest->data()), table.digest->size());
+      out.Raw(std::string_view(reinterpret_cast<const char*>(table.digest->data()),
+                               table.digest->size()));
     }
   }
+  data.resize(static_cast<size_t>(out.end() - data.data()));
   return Sha256Hex(data);
 }
 
