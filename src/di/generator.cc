@@ -439,11 +439,12 @@ class SelectionPlanner {
     TablePlan plan;
     plan.datasource = datasource;
     plan.table = &table;
-    const std::string label = TableLabel(plan);
+    // Spelled out only for a failure: 10,000 tables have none.
+    const auto label = [&plan] { return TableLabel(plan); };
     bool ok = true;
 
     if (table.columns.empty()) {
-      Fail(ErrorCode::kFailedPrecondition, label + ": no columns were discovered");
+      Fail(ErrorCode::kFailedPrecondition, label() + ": no columns were discovered");
       return std::nullopt;
     }
     for (const std::string& key : table.primary_key) {
@@ -451,12 +452,13 @@ class SelectionPlanner {
                                [&](const ColumnSchema& c) { return c.name == key; });
       if (!found) {
         Fail(ErrorCode::kInvalidArgument,
-             label + ": primary key column " + Quote(key) + " is not a column of the table");
+             label() + ": primary key column " + Quote(key) + " is not a column of the table");
         ok = false;
       }
     }
     if (table.primary_key.empty() && script_.solution == SolutionType::kHolo) {
-      Fail(ErrorCode::kFailedPrecondition, label + ": no primary key; Hologres real-time sync needs one");
+      Fail(ErrorCode::kFailedPrecondition,
+           label() + ": no primary key; Hologres real-time sync needs one");
       ok = false;
     }
 
@@ -475,7 +477,7 @@ class SelectionPlanner {
     for (const ColumnSchema* column : columns) {
       Result<const MappedType*> mapped = mapper_.Map(*column);
       if (!mapped.ok()) {
-        Fail(mapped.error().code(), label + ": " + mapped.error().message());
+        Fail(mapped.error().code(), label() + ": " + mapped.error().message());
         ok = false;
         continue;
       }
@@ -492,12 +494,12 @@ class SelectionPlanner {
       plan.columns.push_back(std::move(column_plan));
     }
 
-    if (!NameTarget(&plan, label)) ok = false;
+    if (!NameTarget(&plan)) ok = false;
     if (!ok) return std::nullopt;
     return plan;
   }
 
-  bool NameTarget(TablePlan* plan, const std::string& label) {
+  bool NameTarget(TablePlan* plan) {
     const std::optional<std::string>& rule = script_.table_name_rule;
     switch (script_.solution) {
       case SolutionType::kHolo: {
@@ -514,7 +516,7 @@ class SelectionPlanner {
         plan->dst_table = plan->target_schema + "." + plan->target_table;
         if (!IsHoloIdentifier(plan->target_schema) || !IsHoloIdentifier(plan->target_table)) {
           Fail(ErrorCode::kInvalidArgument,
-               label + ": target " + Quote(plan->dst_table) +
+               TableLabel(*plan) + ": target " + Quote(plan->dst_table) +
                    " is not a valid Hologres schema and table name (each 1 to 63 bytes); "
                    "set setting.tableNameRule");
           return false;
@@ -528,7 +530,7 @@ class SelectionPlanner {
         bool odps = script_.solution == SolutionType::kOdps;
         if (odps ? !IsOdpsName(plan->target_table) : !IsKafkaTopic(plan->target_table)) {
           Fail(ErrorCode::kInvalidArgument,
-               label + ": target " + Quote(plan->target_table) + " is not a valid " +
+               TableLabel(*plan) + ": target " + Quote(plan->target_table) + " is not a valid " +
                    std::string(TargetKind(script_.solution)) + " name (" +
                    (odps ? "1 to 128 letters, digits or underscores"
                          : "1 to 249 letters, digits, '.', '_' or '-'") +
