@@ -1,6 +1,5 @@
 #include "di/json_reader.h"
 
-#include <set>
 #include <string>
 #include <utility>
 
@@ -35,31 +34,35 @@ std::string WithoutExceptionTag(std::string_view what) {
   return Printable(what);
 }
 
-// A SAX consumer that builds nothing: it tracks the path to the current value
-// so that it can stop at the first container deeper than the limit and point
-// at it, and it notes repeated keys. The parser itself is iterative.
-class DepthGuard : public nlohmann::json_sax<Json> {
+// A SAX consumer that builds the document as nlohmann's own DOM parser does
+// (a repeated key keeps its last value) and, in the same pass, stops at the
+// first container deeper than the limit and notes repeated keys, each with
+// its pointer. The parser itself is iterative. (A separate checking pass
+// before the DOM parse, with a set of keys per object, took 40% of reading a
+// 10,000-table TaskParam.)
+class DocumentBuilder final : public nlohmann::json_sax<Json> {
  public:
-  DepthGuard(int max_depth, std::vector<Problem>* problems)
-      : max_depth_(max_depth), problems_(problems) {}
+  DocumentBuilder(int max_depth, Json* root, std::vector<Problem>* problems)
+      : max_depth_(max_depth), root_(root), problems_(problems) {}
 
-  bool null() override { return Scalar(); }
-  bool boolean(bool) override { return Scalar(); }
-  bool number_integer(number_integer_t) override { return Scalar(); }
-  bool number_unsigned(number_unsigned_t) override { return Scalar(); }
-  bool number_float(number_float_t, const string_t&) override { return Scalar(); }
-  bool string(string_t&) override { return Scalar(); }
-  bool binary(binary_t&) override { return Scalar(); }
-
-  bool start_object(std::size_t) override { return Open(/*array=*/false); }
+  bool null() override { return Put(nullptr); }
+  bool boolean(bool value) override { return Put(value); }
+  bool number_integer(number_integer_t value) override { return Put(value); }
+  bool number_unsigned(number_unsigned_t value) override { return Put(value); }
+  bool number_float(number_float_t value, const string_t&) override { return Put(value); }
+  bool string(string_t& value) override { return Put(value); }
+  bool binary(binary_t& value) override { return Put(Json::binary(value)); }
+  bool start_object(std::size_t) override { return Open(Json::value_t::object); }
   bool end_object() override { return Close(); }
-  bool start_array(std::size_t) override { return Open(/*array=*/true); }
+  bool start_array(std::size_t) override { return Open(Json::value_t::array); }
   bool end_array() override { return Close(); }
 
   bool key(string_t& key) override {
     Frame& frame = stack_.back();
-    frame.key = key;
-    if (!frame.keys.insert(key).second) {
+    auto [member, added] = frame.container->get_ref<Json::object_t&>().try_emplace(key);
+    frame.key = &member->first;
+    frame.member = &member->second;
+    if (!added) {
       problems_->push_back({CurrentPointer(), std::string(problem_code::kDuplicate),
                             "duplicate key \"" + key + "\"; each key may appear once in an object"});
     }
@@ -81,50 +84,68 @@ class DepthGuard : public nlohmann::json_sax<Json> {
   const std::string& error_message() const { return error_message_; }
 
  private:
+  // An open container; for an object, the member whose value comes next.
   struct Frame {
-    bool array = false;
-    size_t index = 0;
-    std::string key;
-    std::set<std::string> keys;
+    Json* container;
+    const std::string* key = nullptr;
+    Json* member = nullptr;
   };
 
-  // Pointer of the value the parser is at: the key or index of each open container.
-  std::string CurrentPointer() const {
+  // Pointer of the value the parser is at: the key or index of each open
+  // container's current value. An array's values are in it once begun.
+  std::string CurrentPointer(bool value_begun = true) const {
     std::string pointer;
-    for (const Frame& frame : stack_) {
-      pointer = frame.array ? AppendPointer(pointer, frame.index) : AppendPointer(pointer, frame.key);
+    for (size_t i = 0; i < stack_.size(); ++i) {
+      const Frame& frame = stack_[i];
+      if (frame.container->is_array()) {
+        const bool begun = value_begun || i + 1 < stack_.size();
+        pointer = AppendPointer(pointer, frame.container->size() - (begun ? 1 : 0));
+      } else {
+        pointer = AppendPointer(pointer, *frame.key);
+      }
     }
     return pointer;
   }
 
-  bool Scalar() {
-    Advance();
+  // Places a value where the parser is: the root, the next element of the
+  // open array, or the member of the open object whose key came last.
+  template <typename Value>
+  Json* Place(Value&& value) {
+    if (stack_.empty()) {
+      *root_ = Json(std::forward<Value>(value));
+      return root_;
+    }
+    Frame& frame = stack_.back();
+    if (frame.container->is_array()) {
+      return &frame.container->get_ref<Json::array_t&>().emplace_back(std::forward<Value>(value));
+    }
+    *frame.member = Json(std::forward<Value>(value));
+    return frame.member;
+  }
+
+  template <typename Value>
+  bool Put(Value&& value) {
+    Place(std::forward<Value>(value));
     return true;
   }
 
-  void Advance() {
-    if (!stack_.empty() && stack_.back().array) ++stack_.back().index;
-  }
-
-  bool Open(bool array) {
+  bool Open(Json::value_t type) {
     if (static_cast<int>(stack_.size()) >= max_depth_) {
       too_deep_ = true;
-      too_deep_pointer_ = CurrentPointer();
+      too_deep_pointer_ = CurrentPointer(/*value_begun=*/false);
       return false;  // stops the parser
     }
-    Frame frame;
-    frame.array = array;
-    stack_.push_back(std::move(frame));
+    stack_.push_back({Place(type)});
     return true;
   }
 
   bool Close() {
     stack_.pop_back();
-    Advance();
     return true;
   }
 
   int max_depth_;
+  Json* root_;
   std::vector<Problem>* problems_;
   std::vector<Frame> stack_;
   bool too_deep_ = false;
@@ -164,32 +185,23 @@ std::optional<nlohmann::json> ReadJson(std::string_view text, std::string_view w
   }
 
   std::vector<Problem> duplicates;
-  DepthGuard guard(limits.max_depth, &duplicates);
-  bool ok = Json::sax_parse(text.begin(), text.end(), &guard);
-  if (!ok) {
-    if (guard.too_deep()) {
-      problems->push_back({guard.too_deep_pointer(), std::string(problem_code::kTooDeep),
+  Json doc;
+  DocumentBuilder builder(limits.max_depth, &doc, &duplicates);
+  if (!Json::sax_parse(text.begin(), text.end(), &builder)) {
+    if (builder.too_deep()) {
+      problems->push_back({builder.too_deep_pointer(), std::string(problem_code::kTooDeep),
                            "nested deeper than " + std::to_string(limits.max_depth) +
                                " levels of objects and arrays"});
     } else {
       problems->push_back({"", std::string(problem_code::kInvalidJson),
                            std::string(what) + " is not valid JSON (byte offset " +
-                               std::to_string(ZeroBased(guard.error_position())) +
-                               "): " + guard.error_message()});
+                               std::to_string(ZeroBased(builder.error_position())) +
+                               "): " + builder.error_message()});
     }
     return std::nullopt;
   }
-
-  try {
-    Json doc = Json::parse(text.begin(), text.end());
-    problems->insert(problems->end(), duplicates.begin(), duplicates.end());
-    return doc;
-  } catch (const Json::exception& e) {
-    // The SAX pass accepted the same text; keep the report honest anyway.
-    problems->push_back({"", std::string(problem_code::kInvalidJson),
-                         std::string(what) + " is not valid JSON: " + WithoutExceptionTag(e.what())});
-    return std::nullopt;
-  }
+  problems->insert(problems->end(), duplicates.begin(), duplicates.end());
+  return doc;
 }
 
 }  // namespace disync::di

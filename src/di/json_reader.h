@@ -1,8 +1,9 @@
 // Bounded JSON reading for untrusted documents such as a TaskParam: refuses
 // oversized input before parsing, reports syntax errors (including invalid
 // UTF-8) with their byte offset, refuses documents nested deeper than a limit
-// without recursing (a SAX pass tracks the depth), and reports duplicate
-// object keys, which nlohmann would otherwise resolve silently (last wins).
+// without recursing (the document is built by a SAX consumer that tracks the
+// depth), and reports duplicate object keys, which nlohmann would otherwise
+// resolve silently (last wins).
 // Every finding is a Problem (problems.h).
 //
 // Pure functions; thread-safe.

@@ -597,6 +597,33 @@ TEST(ParseRealtimeScript, RepeatedKeyIsADuplicateAtTheSecondOne) {
             (std::vector<std::pair<std::string, std::string>>{{"/type", "duplicate"}}));
 }
 
+TEST(ParseRealtimeScript, RepeatedKeyInsideArraysIsPointedAt) {
+  // The index of an element is counted among those before it; the value of
+  // a repeated key is the last one given.
+  Json doc = Json::parse(kHoloSample);
+  std::string text = doc.dump();
+  text.insert(text.size() - 1, R"(,"ext":[1,{"b":[true,{"a":1,"a":2}]},{"a":3,"a":4}])");
+  FakeScriptReferences refs = FakeScriptReferences::Samples();
+  std::vector<Problem> problems;
+  Result<RealtimeScript> got = ParseRealtimeScript(text, refs, &problems);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(PointersAndCodes(problems),
+            (std::vector<std::pair<std::string, std::string>>{{"/ext/1/b/1/a", "duplicate"},
+                                                              {"/ext/2/a", "duplicate"}}));
+}
+
+TEST(ParseRealtimeScript, TooDeepAfterSiblingsIsPointedAt) {
+  Json doc = Json::parse(kHoloSample);
+  std::string text = doc.dump();
+  text.insert(text.size() - 1, ",\"ext\":[0,{\"k\":1}," + Nested('[', ']', 63) + "]");
+  FakeScriptReferences refs = FakeScriptReferences::Samples();
+  std::vector<Problem> problems;
+  Result<RealtimeScript> got = ParseRealtimeScript(text, refs, &problems);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(PointersAndCodes(problems), (std::vector<std::pair<std::string, std::string>>{
+                                            {"/ext/2" + Pointer("0", 62), "too_deep"}}));
+}
+
 TEST(ParseRealtimeScript, KeysInWrongCaseAreNamed) {
   // Wrong casing is not silently ignored: the correct key is missing and the
   // wrong one is pointed at with the spelling that was meant.
