@@ -1,8 +1,11 @@
 #include "di/realtime_script.h"
 
+#include <deque>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
+#include <unordered_map>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -70,6 +73,33 @@ class Checker {
   }
 
  private:
+  // Where a table name was found: element `index` of the array at `*array`
+  // (a "table" list) or that element's "table" member (tableInfos). Its
+  // pointer is spelled out only for a problem: 10,000 tables have none.
+  struct TableAt {
+    const std::string* array;  // into arrays_
+    size_t index;
+    bool member;
+    std::string Pointer() const {
+      std::string pointer = AppendPointer(*array, index);
+      return member ? AppendPointer(pointer, "table") : pointer;
+    }
+  };
+  struct TableKey {
+    std::string_view datasource, database, table;  // views into the document
+    bool operator==(const TableKey&) const = default;
+  };
+  struct TableKeyHash {
+    size_t operator()(const TableKey& key) const {
+      const std::hash<std::string_view> hash;
+      size_t h = hash(key.table);
+      for (std::string_view part : {key.database, key.datasource}) {
+        h ^= hash(part) + 0x9e3779b97f4a7c15 + (h << 6) + (h >> 2);
+      }
+      return h;
+    }
+  };
+
   void Add(std::string pointer, std::string_view code, std::string message) {
     problems_->push_back({std::move(pointer), std::string(code), std::move(message)});
   }
@@ -219,8 +249,11 @@ class Checker {
   void CheckConnection(const Json& connection, const std::string& base, RealtimeScript* script) {
     SourceConnection source;
     source.datasource_type = std::string(kSourceDatasourceType);
+    // The tables are keyed by views into the document, which outlives the check.
+    std::string_view datasource;
     if (const std::string* name = StringMember(connection, "datasource"); name && !name->empty()) {
       source.datasource = *name;
+      datasource = *name;
       const std::string pointer = AppendPointer(base, "datasource");
       auto [it, inserted] = datasources_.emplace(*name, base);
       if (!inserted) {
@@ -243,17 +276,18 @@ class Checker {
     auto [tables, tables_key] = Alias(connection, base, "table", "Tables");
     if (selected != nullptr) {
       if (selected->is_array()) {
-        CheckSelectedTables(*selected, AppendPointer(base, selected_key), &source);
+        CheckSelectedTables(*selected, AppendPointer(base, selected_key), datasource, &source);
       }
     } else if (tables != nullptr) {
       if (tables->is_array()) {
-        const std::string pointer = AppendPointer(base, tables_key);
+        const std::string& pointer = arrays_.emplace_back(AppendPointer(base, tables_key));
         TableSelection selection;
         if (tables->empty()) {
           Add(pointer, problem_code::kEmpty, "empty; expected at least one table name");
         }
         for (size_t i = 0; i < tables->size(); ++i) {
-          CheckTable((*tables)[i], AppendPointer(pointer, i), source.datasource, &selection);
+          CheckTable((*tables)[i], TableAt{&pointer, i, /*member=*/false}, datasource, {},
+                     &selection);
         }
         source.selections.push_back(std::move(selection));
       }
@@ -265,7 +299,8 @@ class Checker {
     script->sources.push_back(std::move(source));
   }
 
-  void CheckSelectedTables(const Json& selected, const std::string& base, SourceConnection* source) {
+  void CheckSelectedTables(const Json& selected, const std::string& base,
+                           std::string_view datasource, SourceConnection* source) {
     if (selected.empty()) {
       Add(base, problem_code::kEmpty, "empty; expected at least one {dbName, schema} object");
     }
@@ -273,8 +308,10 @@ class Checker {
       const Json& entry = selected[i];
       const std::string pointer = AppendPointer(base, i);
       TableSelection selection;
+      std::string_view database_name;  // a view into the document
       if (const std::string* database = StringMember(entry, "dbName")) {
         selection.database = *database;
+        database_name = *database;
         if (std::optional<std::string> why = MysqlIdentifierProblem(*database)) {
           Add(AppendPointer(pointer, "dbName"), problem_code::kInvalidIdentifier,
               "database name " + Quote(*database) + " " + *why);
@@ -289,15 +326,16 @@ class Checker {
         for (size_t j = 0; j < schemas->size(); ++j) {
           const Json* infos = Member((*schemas)[j], "tableInfos");
           if (infos == nullptr || !infos->is_array()) continue;
-          const std::string infos_pointer = AppendPointer(AppendPointer(schemas_pointer, j), "tableInfos");
+          const std::string& infos_pointer =
+              arrays_.emplace_back(AppendPointer(AppendPointer(schemas_pointer, j), "tableInfos"));
           if (infos->empty()) {
             Add(infos_pointer, problem_code::kEmpty, "empty; expected at least one {table} object");
           }
           for (size_t k = 0; k < infos->size(); ++k) {
             const Json* table = Member((*infos)[k], "table");
             if (table == nullptr) continue;
-            CheckTable(*table, AppendPointer(AppendPointer(infos_pointer, k), "table"), source->datasource,
-                       &selection);
+            CheckTable(*table, TableAt{&infos_pointer, k, /*member=*/true}, datasource,
+                       database_name, &selection);
           }
         }
       }
@@ -305,25 +343,21 @@ class Checker {
     }
   }
 
-  void CheckTable(const Json& value, const std::string& pointer, const std::string& datasource,
-                  TableSelection* selection) {
+  // `datasource` and `database` are views into the document (or empty).
+  void CheckTable(const Json& value, TableAt at, std::string_view datasource,
+                  std::string_view database, TableSelection* selection) {
     if (!value.is_string()) return;
     const std::string& table = value.get_ref<const std::string&>();
     if (std::optional<std::string> why = MysqlIdentifierProblem(table)) {
-      Add(pointer, problem_code::kInvalidIdentifier, "table name " + Quote(table) + " " + *why);
+      Add(at.Pointer(), problem_code::kInvalidIdentifier,
+          "table name " + Quote(table) + " " + *why);
       return;
     }
-    std::string key = datasource;
-    key += '\0';
-    key += selection->database;
-    key += '\0';
-    key += table;
-    auto [it, inserted] = tables_.emplace(std::move(key), pointer);
+    auto [it, inserted] = tables_.try_emplace(TableKey{datasource, database, table}, at);
     if (!inserted) {
-      std::string where = selection->database.empty() ? std::string()
-                                                      : " of database " + Quote(selection->database);
-      Add(pointer, problem_code::kDuplicate,
-          "table " + Quote(table) + where + " is already selected at " + it->second);
+      std::string where = database.empty() ? std::string() : " of database " + Quote(database);
+      Add(at.Pointer(), problem_code::kDuplicate,
+          "table " + Quote(table) + where + " is already selected at " + it->second.Pointer());
       return;
     }
     selection->tables.push_back(table);
@@ -370,7 +404,8 @@ class Checker {
   const ScriptReferences& refs_;
   std::vector<Problem>* problems_;
   std::map<std::string, std::string> datasources_;  // name -> pointer of its first connection
-  std::map<std::string, std::string> tables_;       // datasource\0database\0table -> first pointer
+  std::deque<std::string> arrays_;  // pointers of the table arrays; stable addresses
+  std::unordered_map<TableKey, TableAt, TableKeyHash> tables_;  // -> where first selected
 };
 
 }  // namespace
