@@ -158,11 +158,7 @@ std::string TokenScope(const ApiRequest& request, ProjectId project) {
 
 std::string RequestHash(std::initializer_list<std::string_view> parts) {
   std::string framed;
-  for (std::string_view part : parts) {
-    framed += std::to_string(part.size());
-    framed += ':';
-    framed += part;
-  }
+  for (std::string_view part : parts) AppendFramed(&framed, part);
   return Sha256Hex(framed);
 }
 

@@ -49,6 +49,12 @@ std::string Sha256Hex(std::string_view data) {
   return LowerHex(digest.data(), digest.size());
 }
 
+void AppendFramed(std::string* out, std::string_view part) {
+  *out += std::to_string(part.size());
+  *out += ':';
+  *out += part;
+}
+
 Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
   DISYNC_CHECK(ctx_ != nullptr && EVP_DigestInit_ex(ctx_, FetchedSha256(), nullptr) == 1);
 }

@@ -21,6 +21,10 @@ using Sha256Bytes = std::array<unsigned char, 32>;
 Sha256Bytes Sha256Digest(std::string_view data);
 std::string Sha256Hex(std::string_view data);
 
+// Appends `part` to `out` as its decimal length, ':' and its bytes, so that
+// a sequence of parts hashed together cannot be read as another sequence.
+void AppendFramed(std::string* out, std::string_view part);
+
 // SHA-256 of data fed in pieces: Sha256Hex of their concatenation, without
 // building it. Thread-compatible; one instance per thread.
 class Sha256 {

@@ -415,13 +415,6 @@ class UpdateChecker {
   std::vector<Problem>* problems_;
 };
 
-
-void PutBytes(std::string* out, std::string_view bytes) {
-  *out += std::to_string(bytes.size());
-  *out += ':';
-  *out += bytes;
-}
-
 std::string StringOr(const OJson& object, const char* key, std::string_view fallback = "") {
   auto it = object.find(key);
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string(fallback);
@@ -628,17 +621,17 @@ Result<std::string> ApplyTaskUpdate(std::string_view content, const TaskUpdatePl
   if ((!plan.removed.empty() || !added_content.empty()) && doc.contains("extend") &&
       doc["extend"].is_object()) {
     std::string data = "disync-update-fingerprint/1";
-    PutBytes(&data, StringOr(doc["extend"], "schemaFingerprint"));
-    PutBytes(&data, added_fingerprint);
+    AppendFramed(&data, StringOr(doc["extend"], "schemaFingerprint"));
+    AppendFramed(&data, added_fingerprint);
     std::vector<SourceTable> removed = plan.removed;
     std::sort(removed.begin(), removed.end(), [](const SourceTable& a, const SourceTable& b) {
       return std::tie(a.datasource, a.database, a.table) < std::tie(b.datasource, b.database, b.table);
     });
-    PutBytes(&data, std::to_string(removed.size()));
+    AppendFramed(&data, std::to_string(removed.size()));
     for (const SourceTable& table : removed) {
-      PutBytes(&data, table.datasource);
-      PutBytes(&data, table.database);
-      PutBytes(&data, table.table);
+      AppendFramed(&data, table.datasource);
+      AppendFramed(&data, table.database);
+      AppendFramed(&data, table.table);
     }
     doc["extend"]["schemaFingerprint"] = Sha256Hex(data);
   }

@@ -28,5 +28,22 @@ TEST(Sha256, NothingFedIsTheEmptyDigest) {
   EXPECT_EQ(Sha256().Update("").HexDigest(), Sha256Hex(""));
 }
 
+TEST(AppendFramed, LengthColonBytes) {
+  std::string out = "v1";
+  AppendFramed(&out, "ab");
+  AppendFramed(&out, "");
+  AppendFramed(&out, std::string_view("x\0y", 3));
+  EXPECT_EQ(out, std::string("v12:ab0:3:x\0y", 13));
+}
+
+TEST(AppendFramed, PartsThatConcatenateAlikeFrameApart) {
+  std::string a, b;
+  AppendFramed(&a, "ab");
+  AppendFramed(&a, "c");
+  AppendFramed(&b, "a");
+  AppendFramed(&b, "bc");
+  EXPECT_NE(a, b);
+}
+
 }  // namespace
 }  // namespace disync
