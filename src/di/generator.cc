@@ -130,6 +130,7 @@ std::string TableLabel(std::string_view datasource, std::string_view database, s
   return label;
 }
 
+// Built only when a check fails: 10,000 tables have none.
 std::string TableLabel(const TablePlan& plan) {
   return TableLabel(plan.datasource, plan.table->database, plan.table->name);
 }
@@ -439,26 +440,24 @@ class SelectionPlanner {
     TablePlan plan;
     plan.datasource = datasource;
     plan.table = &table;
-    // Spelled out only for a failure: 10,000 tables have none.
-    const auto label = [&plan] { return TableLabel(plan); };
     bool ok = true;
 
     if (table.columns.empty()) {
-      Fail(ErrorCode::kFailedPrecondition, label() + ": no columns were discovered");
+      Fail(ErrorCode::kFailedPrecondition, TableLabel(plan) + ": no columns were discovered");
       return std::nullopt;
     }
     for (const std::string& key : table.primary_key) {
       bool found = std::any_of(table.columns.begin(), table.columns.end(),
                                [&](const ColumnSchema& c) { return c.name == key; });
       if (!found) {
-        Fail(ErrorCode::kInvalidArgument,
-             label() + ": primary key column " + Quote(key) + " is not a column of the table");
+        Fail(ErrorCode::kInvalidArgument, TableLabel(plan) + ": primary key column " + Quote(key) +
+                                              " is not a column of the table");
         ok = false;
       }
     }
     if (table.primary_key.empty() && script_.solution == SolutionType::kHolo) {
       Fail(ErrorCode::kFailedPrecondition,
-           label() + ": no primary key; Hologres real-time sync needs one");
+           TableLabel(plan) + ": no primary key; Hologres real-time sync needs one");
       ok = false;
     }
 
@@ -477,7 +476,7 @@ class SelectionPlanner {
     for (const ColumnSchema* column : columns) {
       Result<const MappedType*> mapped = mapper_.Map(*column);
       if (!mapped.ok()) {
-        Fail(mapped.error().code(), label() + ": " + mapped.error().message());
+        Fail(mapped.error().code(), TableLabel(plan) + ": " + mapped.error().message());
         ok = false;
         continue;
       }
