@@ -18,7 +18,7 @@ if [ -n "${BENCH_SMOKE:-}" ]; then
   gen_tables=${BENCH_GEN_TABLES:-1000}
   gen_args=(--repeat 1)
   generator_args=(--tables 1000 --repeat 1)
-  load_args=(--connections 1 --seconds 0.5 --warmup-seconds 0.1)
+  load_args=(--connections 1 --seconds 0.5 --warmup-seconds 0.1 --rounds 1)
   footprint_args=(--runs 1)
 else
   gen_tables=${BENCH_GEN_TABLES:-1000,10000}
