@@ -9,6 +9,21 @@ const os = require('os');
 const path = require('path');
 const crypto = require('crypto');
 
+// Servers still running, killed when the test process exits whichever way
+// it does: a check runner that skips (exit 77 when the SDK clients are
+// missing) or crashes after starting one must not leave it behind.
+const running = new Set();
+process.on('exit', () => {
+  for (const server of running) {
+    try {
+      server.proc.kill('SIGKILL');
+    } catch (e) {
+      // already gone
+    }
+    if (server.ownsDataDir) server.cleanup();
+  }
+});
+
 function randomKey() {
   return {
     id: `LTAItest${crypto.randomBytes(8).toString('hex')}`,
@@ -19,6 +34,7 @@ function randomKey() {
 class Disyncd {
   constructor(bin, { dataDir, env = {}, args = [] } = {}) {
     this.bin = bin;
+    this.ownsDataDir = !dataDir;
     this.dataDir = dataDir || fs.mkdtempSync(path.join(os.tmpdir(), 'disync-it-'));
     this.env = env;
     this.args = args;
@@ -40,8 +56,12 @@ class Disyncd {
       env: { ...process.env, ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    running.add(this);
     this.exited = new Promise((resolve) => {
-      this.proc.on('exit', (code, signal) => resolve({ code, signal }));
+      this.proc.on('exit', (code, signal) => {
+        running.delete(this);
+        resolve({ code, signal });
+      });
     });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`disyncd did not listen within ${timeoutMs} ms:\n${this.log}`)), timeoutMs);
@@ -75,7 +95,11 @@ class Disyncd {
   }
 
   cleanup() {
-    fs.rmSync(this.dataDir, { recursive: true, force: true });
+    try {
+      fs.rmSync(this.dataDir, { recursive: true, force: true });
+    } catch (e) {
+      // best effort: a server killed just now may still hold a file open
+    }
   }
 }
 
