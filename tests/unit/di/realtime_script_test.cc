@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "di/json_reader.h"
 #include "unit/di/fake_script_references.h"
 
 namespace disync::di {
@@ -598,8 +599,7 @@ TEST(ParseRealtimeScript, RepeatedKeyIsADuplicateAtTheSecondOne) {
 }
 
 TEST(ParseRealtimeScript, RepeatedKeyInsideArraysIsPointedAt) {
-  // The index of an element is counted among those before it; the value of
-  // a repeated key is the last one given.
+  // The index of an element is counted among those before it.
   Json doc = Json::parse(kHoloSample);
   std::string text = doc.dump();
   text.insert(text.size() - 1, R"(,"ext":[1,{"b":[true,{"a":1,"a":2}]},{"a":3,"a":4}])");
@@ -610,6 +610,20 @@ TEST(ParseRealtimeScript, RepeatedKeyInsideArraysIsPointedAt) {
   EXPECT_EQ(PointersAndCodes(problems),
             (std::vector<std::pair<std::string, std::string>>{{"/ext/1/b/1/a", "duplicate"},
                                                               {"/ext/2/a", "duplicate"}}));
+}
+
+TEST(ReadJson, RepeatedKeyKeepsTheLastValueAndTheDocumentIsWhole) {
+  std::vector<Problem> problems;
+  std::optional<Json> doc =
+      ReadJson(R"({"a":[1,{"k":"x","k":"y"},[]],"n":-2,"u":18446744073709551615,"f":0.5,)"
+               R"("t":true,"z":null,"a2":{},"a":{"k":[false]}})",
+               "TaskParam", JsonLimits{}, &problems);
+  ASSERT_TRUE(doc.has_value());
+  EXPECT_EQ(*doc, Json::parse(R"({"a":{"k":[false]},"n":-2,"u":18446744073709551615,"f":0.5,)"
+                              R"("t":true,"z":null,"a2":{}})"));
+  EXPECT_TRUE((*doc)["u"].is_number_unsigned());
+  EXPECT_EQ(PointersAndCodes(problems), (std::vector<std::pair<std::string, std::string>>{
+                                            {"/a/1/k", "duplicate"}, {"/a", "duplicate"}}));
 }
 
 TEST(ParseRealtimeScript, TooDeepAfterSiblingsIsPointedAt) {
