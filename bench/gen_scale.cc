@@ -67,13 +67,20 @@ struct Catalog {
   std::vector<std::vector<std::string>> tables_of;  // per database
 };
 
+int DefaultDatabases(int tables) { return std::clamp(tables / 1000, 2, 100); }
+
+// The databases of N tables spread the default way are named
+// disync_bench_v3_n<N>_<i>; over another number D of them,
+// disync_bench_v3_n<N>_of<D>_<i>, so that neither catalog replaces the
+// other's databases.
 Catalog Plan(int tables, int databases) {
   Catalog c;
   c.tables = tables;
   c.tables_of.resize(static_cast<size_t>(databases));
-  for (int d = 0; d < databases; ++d) {
-    c.databases.push_back(fmt::format("disync_bench_v3_n{}_{}", tables, d));
-  }
+  const std::string prefix = databases == DefaultDatabases(tables)
+                                 ? fmt::format("disync_bench_v3_n{}", tables)
+                                 : fmt::format("disync_bench_v3_n{}_of{}", tables, databases);
+  for (int d = 0; d < databases; ++d) c.databases.push_back(fmt::format("{}_{}", prefix, d));
   for (int t = 0; t < tables; ++t) {
     c.tables_of[static_cast<size_t>(t % databases)].push_back(fmt::format("t{:06}", t));
   }
@@ -300,8 +307,6 @@ Result<DisyncResult> RunDisync(DisyncdProcess& disyncd, cli::ApiClient& client,
   result.store_seconds = field("store_ms");
   return result;
 }
-
-int DefaultDatabases(int tables) { return std::clamp(tables / 1000, 2, 100); }
 
 int Main(int argc, char** argv) {
   CLI::App app{"disync-bench-gen-scale: plan a sync of N MySQL tables vs reading their metadata"};
