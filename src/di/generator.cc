@@ -372,7 +372,11 @@ struct TableSet {
 };
 
 // What one selectedTables entry becomes, planned and rendered on its own.
+// One selectedTables entry of the script, or one part of it: the range
+// [first, last) of its tables.
 struct SelectionPiece {
+  size_t selection = 0;  // in its source
+  size_t first = 0, last = 0;
   bool added = false;
   std::shared_ptr<TableSet> tables;  // what `plans` point into
   std::vector<RenderedSelection> groups;   // the reader's entries, in order
@@ -392,7 +396,8 @@ class SelectionPlanner {
             SelectionPiece& piece) {
     // One selectedTables entry per database of the selection, in order of
     // first appearance (a single-database selection resolves to one).
-    for (const std::string& name : selection.tables) {
+    for (size_t i = piece.first; i < piece.last; ++i) {
+      const std::string& name = selection.tables[i];
       const TableSchema* table =
           FindTable(connection.datasource, piece.tables->by_name, selection.database, name);
       if (table == nullptr) continue;
@@ -624,17 +629,33 @@ void WriteReader(JsonWriter& out, const RealtimeScript& script,
         .Member("datasourceType", script.sources[s].datasource_type)
         .Member("datasource", script.sources[s].datasource);
     out.Key("selectedTables").BeginArray();
-    for (const SelectionPiece& piece : pieces[s]) {
-      for (const RenderedSelection& selection : piece.groups) {
+    for (auto piece = pieces[s].begin(); piece != pieces[s].end();) {
+      // The parts of one selection give one entry per database, as the
+      // whole selection would: a database's tables in the parts' order.
+      auto end = std::find_if(piece, pieces[s].end(), [&](const SelectionPiece& p) {
+        return p.selection != piece->selection;
+      });
+      std::vector<std::pair<std::string_view, std::vector<const std::string*>>> databases;
+      for (; piece != end; ++piece) {
+        for (const RenderedSelection& group : piece->groups) {
+          auto database = std::find_if(databases.begin(), databases.end(),
+                                       [&](const auto& d) { return d.first == group.database; });
+          if (database == databases.end()) {
+            database = databases.insert(databases.end(), {group.database, {}});
+          }
+          for (const std::string& table : group.tables) database->second.push_back(&table);
+        }
+      }
+      for (const auto& [database, tables] : databases) {
         out.BeginObject().Key("schema").BeginArray().BeginObject().Key("tableInfos").BeginArray();
-        for (const std::string& table : selection.tables) {
+        for (const std::string* table : tables) {
           out.BeginObject()
               .Member("enable", true)
-              .Member("table", table)
-              .Member("tableName", table)
+              .Member("table", *table)
+              .Member("tableName", *table)
               .EndObject();
         }
-        out.EndArray().EndObject().EndArray().Member("dbName", selection.database).EndObject();
+        out.EndArray().EndObject().EndArray().Member("dbName", database).EndObject();
       }
     }
     out.EndArray().EndObject();
@@ -690,19 +711,44 @@ namespace {
 // The work behind TaskContentBuilder and GenerateTaskContent.
 class Builder {
  public:
-  Builder(const RealtimeScript& script, GeneratorOptions options)
+  Builder(const RealtimeScript& script, GeneratorOptions options, size_t tables_per_part)
       : script_(script), options_(std::move(options)) {
     pieces_.resize(script.sources.size());
+    first_piece_.resize(script.sources.size());
     for (size_t s = 0; s < script.sources.size(); ++s) {
-      pieces_[s].resize(script.sources[s].selections.size());
+      for (size_t k = 0; k < script.sources[s].selections.size(); ++k) {
+        first_piece_[s].push_back(pieces_[s].size());
+        // As many parts as it takes, their sizes differing by one at most.
+        const size_t tables = script.sources[s].selections[k].tables.size();
+        const size_t parts =
+            tables_per_part == 0
+                ? 1
+                : std::max<size_t>(1, (tables + tables_per_part - 1) / tables_per_part);
+        for (size_t p = 0; p < parts; ++p) {
+          SelectionPiece& piece = pieces_[s].emplace_back();
+          piece.selection = k;
+          piece.first = tables * p / parts;
+          piece.last = tables * (p + 1) / parts;
+        }
+      }
+      first_piece_[s].push_back(pieces_[s].size());
     }
+  }
+
+  size_t Parts(size_t source, size_t selection) const {
+    DISYNC_CHECK(source < first_piece_.size() && selection + 1 < first_piece_[source].size());
+    return first_piece_[source][selection + 1] - first_piece_[source][selection];
+  }
+  std::pair<size_t, size_t> PartRange(size_t source, size_t selection, size_t part) const {
+    const SelectionPiece& piece = Piece(source, selection, part);
+    return {piece.first, piece.last};
   }
 
   // `exclusive`: no other selection is planned against `tables`, whose
   // columns are then freed as soon as this one is rendered.
-  void Add(size_t source, size_t selection, std::shared_ptr<TableSet> tables, bool exclusive) {
-    DISYNC_CHECK(source < pieces_.size() && selection < pieces_[source].size());
-    SelectionPiece& piece = pieces_[source][selection];
+  void Add(size_t source, size_t selection, size_t part, std::shared_ptr<TableSet> tables,
+           bool exclusive) {
+    SelectionPiece& piece = Piece(source, selection, part);
     DISYNC_CHECK(!piece.added);
     piece.added = true;
     piece.tables = std::move(tables);
@@ -817,9 +863,20 @@ class Builder {
   }
 
  private:
+  SelectionPiece& Piece(size_t source, size_t selection, size_t part) {
+    return const_cast<SelectionPiece&>(std::as_const(*this).Piece(source, selection, part));
+  }
+  const SelectionPiece& Piece(size_t source, size_t selection, size_t part) const {
+    DISYNC_CHECK(part < Parts(source, selection));
+    return pieces_[source][first_piece_[source][selection] + part];
+  }
+
   const RealtimeScript& script_;
   const GeneratorOptions options_;
-  std::vector<std::vector<SelectionPiece>> pieces_;  // [source][selection]
+  // [source][piece]: each source's selections in order, each in its parts.
+  std::vector<std::vector<SelectionPiece>> pieces_;
+  // [source][selection]: the index of its first piece; one more at the end.
+  std::vector<std::vector<size_t>> first_piece_;
 };
 
 }  // namespace
@@ -828,14 +885,30 @@ struct TaskContentBuilder::Impl {
   Builder builder;
 };
 
-TaskContentBuilder::TaskContentBuilder(const RealtimeScript& script, GeneratorOptions options)
-    : impl_(std::make_unique<Impl>(Impl{Builder(script, std::move(options))})) {}
+TaskContentBuilder::TaskContentBuilder(const RealtimeScript& script, GeneratorOptions options,
+                                       size_t tables_per_part)
+    : impl_(std::make_unique<Impl>(Impl{Builder(script, std::move(options), tables_per_part)})) {}
 
 TaskContentBuilder::~TaskContentBuilder() = default;
 
+size_t TaskContentBuilder::Parts(size_t source, size_t selection) const {
+  return impl_->builder.Parts(source, selection);
+}
+
+std::pair<size_t, size_t> TaskContentBuilder::PartRange(size_t source, size_t selection,
+                                                        size_t part) const {
+  return impl_->builder.PartRange(source, selection, part);
+}
+
 void TaskContentBuilder::AddSelection(size_t source, size_t selection,
                                       std::vector<TableSchema> tables) {
-  impl_->builder.Add(source, selection, std::make_shared<TableSet>(std::move(tables)),
+  DISYNC_CHECK(Parts(source, selection) == 1);
+  AddPart(source, selection, 0, std::move(tables));
+}
+
+void TaskContentBuilder::AddPart(size_t source, size_t selection, size_t part,
+                                 std::vector<TableSchema> tables) {
+  impl_->builder.Add(source, selection, part, std::make_shared<TableSet>(std::move(tables)),
                      /*exclusive=*/true);
 }
 
@@ -843,7 +916,7 @@ Result<TextPieces> TaskContentBuilder::Finish() { return impl_->builder.Finish()
 
 Result<std::string> GenerateTaskContent(const RealtimeScript& script, const std::vector<SourceSchema>& schemas,
                                         const GeneratorOptions& options) {
-  Builder builder(script, options);
+  Builder builder(script, options, /*tables_per_part=*/0);
   for (size_t s = 0; s < script.sources.size(); ++s) {
     const SourceConnection& connection = script.sources[s];
     auto schema = std::find_if(schemas.begin(), schemas.end(),
@@ -855,7 +928,7 @@ Result<std::string> GenerateTaskContent(const RealtimeScript& script, const std:
     // Every selection of the source is planned against all its tables.
     auto tables = std::make_shared<TableSet>(schema->tables);
     for (size_t k = 0; k < connection.selections.size(); ++k) {
-      builder.Add(s, k, tables, /*exclusive=*/false);
+      builder.Add(s, k, 0, tables, /*exclusive=*/false);
     }
   }
   DISYNC_ASSIGN_OR_RETURN(TextPieces content, builder.Finish());

@@ -43,6 +43,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"
@@ -79,17 +80,32 @@ Result<std::string> GenerateTaskContent(const RealtimeScript& script, const std:
 // same failures as GenerateTaskContent for the same tables (a table is looked
 // up among its own selection's tables only).
 //
-// AddSelection may run concurrently for different selections; each selection
-// exactly once, all before Finish (a missing one aborts). `script` must
+// A selection of more than `tables_per_part` tables (when not 0) is added in
+// parts instead, so that a database of thousands of tables is planned and
+// rendered while the rest of it is read: Parts() of them, each the range
+// PartRange() of the selection's tables, in any order. Same bytes as the
+// whole selection added at once.
+//
+// AddSelection and AddPart may run concurrently for different parts; each
+// part exactly once, all before Finish (a missing one aborts). `script` must
 // outlive the builder.
 class TaskContentBuilder {
  public:
-  TaskContentBuilder(const RealtimeScript& script, GeneratorOptions options);
+  TaskContentBuilder(const RealtimeScript& script, GeneratorOptions options,
+                     size_t tables_per_part = 0);
   ~TaskContentBuilder();
   TaskContentBuilder(const TaskContentBuilder&) = delete;
   TaskContentBuilder& operator=(const TaskContentBuilder&) = delete;
 
+  // How many parts the selection is added in (1 for a whole one), and the
+  // [first, last) range of its tables that part `part` covers.
+  size_t Parts(size_t source, size_t selection) const;
+  std::pair<size_t, size_t> PartRange(size_t source, size_t selection, size_t part) const;
+
+  // A selection of one part.
   void AddSelection(size_t source, size_t selection, std::vector<TableSchema> tables);
+  // `tables`: those discovered for the part's range of the selection's tables.
+  void AddPart(size_t source, size_t selection, size_t part, std::vector<TableSchema> tables);
   Result<TextPieces> Finish();
 
  private:

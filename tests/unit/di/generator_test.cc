@@ -680,28 +680,41 @@ namespace disync::di {
 namespace {
 
 // What the runner does: each selection's tables (the tables of its database,
-// as a connector would return them) added on its own thread, in any order.
-std::string BuildBySelection(SolutionType solution, bool reverse) {
+// as a connector would return them) added on its own thread, in any order;
+// with `tables_per_part`, each part's tables, those named in its range.
+std::string BuildBySelection(SolutionType solution, bool reverse, size_t tables_per_part = 0) {
   const RealtimeScript script = GoldenScript(solution);
   const std::vector<SourceSchema> schemas = GoldenSchemas();
-  TaskContentBuilder builder(script, GeneratorOptions{});
-  std::vector<std::pair<size_t, size_t>> order;
+  TaskContentBuilder builder(script, GeneratorOptions{}, tables_per_part);
+  struct Part {
+    size_t source, selection, part;
+  };
+  std::vector<Part> order;
   for (size_t s = 0; s < script.sources.size(); ++s) {
-    for (size_t k = 0; k < script.sources[s].selections.size(); ++k) order.emplace_back(s, k);
+    for (size_t k = 0; k < script.sources[s].selections.size(); ++k) {
+      for (size_t p = 0; p < builder.Parts(s, k); ++p) order.push_back({s, k, p});
+    }
   }
   if (reverse) std::reverse(order.begin(), order.end());
   std::vector<std::thread> threads;
-  for (auto [s, k] : order) {
-    const TableSelection& selection = script.sources[s].selections[k];
+  for (const Part& part : order) {
+    const size_t s = part.source;
+    const TableSelection& selection = script.sources[s].selections[part.selection];
+    const auto [first, last] = builder.PartRange(s, part.selection, part.part);
+    const std::set<std::string> named(selection.tables.begin() + static_cast<ptrdiff_t>(first),
+                                      selection.tables.begin() + static_cast<ptrdiff_t>(last));
     std::vector<TableSchema> tables;
     for (const SourceSchema& schema : schemas) {
       if (schema.datasource != script.sources[s].datasource) continue;
       for (const TableSchema& table : schema.tables) {
-        if (selection.database.empty() || table.database == selection.database) tables.push_back(table);
+        if ((selection.database.empty() || table.database == selection.database) &&
+            (tables_per_part == 0 || named.contains(table.name))) {
+          tables.push_back(table);
+        }
       }
     }
-    threads.emplace_back([&builder, s = s, k = k, tables = std::move(tables)]() mutable {
-      builder.AddSelection(s, k, std::move(tables));
+    threads.emplace_back([&builder, part, tables = std::move(tables)]() mutable {
+      builder.AddPart(part.source, part.selection, part.part, std::move(tables));
     });
   }
   for (std::thread& t : threads) t.join();
@@ -720,6 +733,50 @@ TEST(TaskContentBuilder, BuildsTheSameBytesSelectionBySelection) {
     EXPECT_EQ(BuildBySelection(solution, false), whole) << ToString(solution);
     EXPECT_EQ(BuildBySelection(solution, true), whole) << ToString(solution);
   }
+}
+
+TEST(TaskContentBuilder, BuildsTheSameBytesPartByPart) {
+  for (SolutionType solution : {SolutionType::kOdps, SolutionType::kHolo, SolutionType::kKafka}) {
+    const std::string whole = Render(solution);
+    ASSERT_FALSE(whole.empty());
+    for (size_t tables_per_part : {1, 2}) {
+      EXPECT_EQ(BuildBySelection(solution, false, tables_per_part), whole)
+          << ToString(solution) << ", " << tables_per_part << " per part";
+      EXPECT_EQ(BuildBySelection(solution, true, tables_per_part), whole)
+          << ToString(solution) << ", " << tables_per_part << " per part";
+    }
+  }
+}
+
+TEST(TaskContentBuilder, SplitsASelectionIntoPartsOfAtMostTheGivenSize) {
+  RealtimeScript script = OneTableScript(SolutionType::kHolo, "shop", {"a", "b", "c", "d", "e"});
+  script.sources[0].selections.push_back({"crm", {"x", "y"}});
+  TaskContentBuilder builder(script, GeneratorOptions{}, 2);
+  ASSERT_EQ(builder.Parts(0, 0), 3u);
+  EXPECT_EQ(builder.PartRange(0, 0, 0), std::make_pair(size_t{0}, size_t{1}));
+  EXPECT_EQ(builder.PartRange(0, 0, 1), std::make_pair(size_t{1}, size_t{3}));
+  EXPECT_EQ(builder.PartRange(0, 0, 2), std::make_pair(size_t{3}, size_t{5}));
+  ASSERT_EQ(builder.Parts(0, 1), 1u);
+  EXPECT_EQ(builder.PartRange(0, 1, 0), std::make_pair(size_t{0}, size_t{2}));
+  TaskContentBuilder whole(script, GeneratorOptions{});
+  EXPECT_EQ(whole.Parts(0, 0), 1u);
+  EXPECT_EQ(whole.PartRange(0, 0, 0), std::make_pair(size_t{0}, size_t{5}));
+}
+
+TEST(TaskContentBuilder, ReportsTheFailuresOfEveryPartInScriptOrder) {
+  RealtimeScript script = OneTableScript(SolutionType::kHolo, "shop", {"gone1", "orders", "gone2"});
+  TaskContentBuilder builder(script, GeneratorOptions{}, 1);
+  builder.AddPart(0, 0, 2, {});
+  builder.AddPart(0, 0, 1, {Simple("shop", "orders")});
+  builder.AddPart(0, 0, 0, {});
+  Result<TextPieces> content = builder.Finish();
+  ASSERT_FALSE(content.ok());
+  const std::string& message = content.error().message();
+  const size_t gone1 = message.find("table \"gone1\": table not found");
+  const size_t gone2 = message.find("table \"gone2\": table not found");
+  ASSERT_NE(gone1, std::string::npos) << message;
+  ASSERT_NE(gone2, std::string::npos) << message;
+  EXPECT_LT(gone1, gone2);
 }
 
 TEST(TaskContentBuilder, ReportsTheFailuresOfEverySelectionInScriptOrder) {
@@ -742,6 +799,13 @@ TEST(TaskContentBuilder, ReportsTheFailuresOfEverySelectionInScriptOrder) {
 TEST(TaskContentBuilderDeathTest, FinishingWithASelectionMissingAborts) {
   RealtimeScript script = OneTableScript(SolutionType::kHolo, "shop", {"orders"});
   TaskContentBuilder builder(script, GeneratorOptions{});
+  EXPECT_DEATH((void)builder.Finish(), "");
+}
+
+TEST(TaskContentBuilderDeathTest, FinishingWithAPartMissingAborts) {
+  RealtimeScript script = OneTableScript(SolutionType::kHolo, "shop", {"orders", "items"});
+  TaskContentBuilder builder(script, GeneratorOptions{}, 1);
+  builder.AddPart(0, 0, 0, {Simple("shop", "orders")});
   EXPECT_DEATH((void)builder.Finish(), "");
 }
 
