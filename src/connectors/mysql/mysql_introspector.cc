@@ -274,6 +274,18 @@ Status MysqlIntrospector::ForEachTable(const std::string& database, TableKinds k
   return status;
 }
 
+Result<const MysqlIntrospector::Listing*> MysqlIntrospector::ListAll(const std::string& database) {
+  if (auto listed = listed_.find(database); listed != listed_.end()) return &listed->second;
+  Listing listing;
+  DISYNC_RETURN_IF_ERROR(ForEachTable(database, TableKinds::kAll, [&](std::string_view name) {
+    listing.names.emplace_back(name);
+  }));
+  auto [entry, inserted] = listed_.emplace(database, std::move(listing));
+  // Views into the names where the map keeps them.
+  entry->second.contains = {entry->second.names.begin(), entry->second.names.end()};
+  return &entry->second;
+}
+
 Status MysqlIntrospector::Ping() {
   return Query("SELECT 1", [](const Row&) { return OkStatus(); });
 }
@@ -365,30 +377,34 @@ Result<std::vector<TableSchema>> MysqlIntrospector::DescribeTables(
   const std::vector<std::string> wanted = internal::Deduplicate(tables);
   const std::string schema = Quote(database);
 
-  // The name of every table, view and sequence of the database (the server
-  // lists its directory): tells how selective the selection is. What is not
-  // a base table is left out below, once the columns show which might be one.
+  // The name of every table, view and sequence of the database: tells how
+  // selective the selection is. What is not a base table is left out below,
+  // once the columns show which might be one.
+  DISYNC_ASSIGN_OR_RETURN(const Listing* listing, ListAll(database));
   std::map<std::string, TableSchema> found;
-  DISYNC_RETURN_IF_ERROR(ForEachTable(database, TableKinds::kAll, [&](std::string_view name) {
+  const auto add = [&](std::string_view name) {
     TableSchema table;
     table.database = database;
     table.name = name;
     found.emplace(std::string(name), std::move(table));
-  }));
-
-  // The queries below send only the selected tables' rows when the selection
-  // is a small part of the database; otherwise the server's matching of a
-  // long `IN (...)` list costs more than the rows it saves (10,000 tables in
-  // 10 databases, all selected: 53 ms against 62 ms of COLUMNS per database).
-  // Either way each query runs once, whatever the number of tables.
-  std::string table_filter;
-  if (!wanted.empty()) {
-    const size_t in_database = found.size();
-    const std::unordered_set<std::string_view> selected(wanted.begin(), wanted.end());
-    std::erase_if(found, [&](const auto& entry) { return !selected.contains(entry.first); });
-    if (wanted.size() <= internal::kMaxTablesInFilter && wanted.size() * 2 < in_database) {
-      table_filter = InFilter("TABLE_NAME", wanted);
+  };
+  if (wanted.empty()) {
+    for (const std::string& name : listing->names) add(name);
+  } else {
+    for (const std::string& name : wanted) {
+      if (listing->contains.contains(name)) add(name);
     }
+  }
+
+  // The queries below send only the selected tables' rows unless the
+  // selection is most of the database: a table matched by name costs the
+  // server about 1.17 times one read with all the others (10,000 tables in
+  // 10 databases, all selected: 62 ms of COLUMNS per database against 53
+  // ms). Either way each query runs once, whatever the number of tables.
+  std::string table_filter;
+  if (!wanted.empty() && wanted.size() <= internal::kMaxTablesInFilter &&
+      wanted.size() * 4 < listing->names.size() * 3) {
+    table_filter = InFilter("TABLE_NAME", wanted);
   }
 
   if (!found.empty()) {

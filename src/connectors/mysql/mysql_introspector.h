@@ -2,7 +2,8 @@
 // libmariadb connection (TCP, utf8mb4, the config's connect/read/write
 // timeouts) and the server's information_schema.
 //
-// DescribeTables lists the database's tables (SHOW TABLES) and reads
+// DescribeTables lists the database's tables (SHOW TABLES, once per
+// instance and database) and reads
 // information_schema.COLUMNS, whose COLUMN_KEY also gives the primary key.
 // Only when needed does it ask more, once per database each: which tables
 // without any index are views or sequences (SHOW FULL TABLES), in what order
@@ -26,6 +27,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "connectors/introspector.h"
@@ -73,6 +75,15 @@ class MysqlIntrospector final : public SchemaIntrospector {
   Status ForEachTable(const std::string& database, TableKinds kinds,
                       const std::function<void(std::string_view)>& on_table);
 
+  // Every table, view and sequence of a database (SHOW TABLES), listed once
+  // per instance: the parts of a large selection that one connection reads
+  // share its list (an instance serves one generation).
+  struct Listing {
+    std::vector<std::string> names;
+    std::unordered_set<std::string_view> contains;  // views into `names`
+  };
+  Result<const Listing*> ListAll(const std::string& database);
+
   // Puts the primary key of each of `tables` (in `found`, its columns in the
   // table's order) in the order of its index, from STATISTICS; `schema` is the
   // database quoted as a string.
@@ -82,6 +93,7 @@ class MysqlIntrospector final : public SchemaIntrospector {
   st_mysql* mysql_;
   ConnectionConfig config_;  // password cleared once connected
   bool is_mariadb_;
+  std::map<std::string, Listing> listed_;  // by database
 };
 
 }  // namespace disync::connectors
