@@ -706,6 +706,17 @@ std::string SchemaFingerprint(const std::vector<SourceSchema>& schemas) {
   return Fingerprint(std::move(sources));
 }
 
+std::vector<std::pair<size_t, size_t>> SplitSelection(size_t tables, size_t tables_per_part) {
+  const size_t parts = tables_per_part == 0
+                           ? 1
+                           : std::max<size_t>(1, (tables + tables_per_part - 1) / tables_per_part);
+  std::vector<std::pair<size_t, size_t>> ranges;
+  ranges.reserve(parts);
+  for (size_t p = 0; p < parts; ++p)
+    ranges.emplace_back(tables * p / parts, tables * (p + 1) / parts);
+  return ranges;
+}
+
 namespace {
 
 // The work behind TaskContentBuilder and GenerateTaskContent.
@@ -718,17 +729,12 @@ class Builder {
     for (size_t s = 0; s < script.sources.size(); ++s) {
       for (size_t k = 0; k < script.sources[s].selections.size(); ++k) {
         first_piece_[s].push_back(pieces_[s].size());
-        // As many parts as it takes, their sizes differing by one at most.
-        const size_t tables = script.sources[s].selections[k].tables.size();
-        const size_t parts =
-            tables_per_part == 0
-                ? 1
-                : std::max<size_t>(1, (tables + tables_per_part - 1) / tables_per_part);
-        for (size_t p = 0; p < parts; ++p) {
+        for (auto [first, last] :
+             SplitSelection(script.sources[s].selections[k].tables.size(), tables_per_part)) {
           SelectionPiece& piece = pieces_[s].emplace_back();
           piece.selection = k;
-          piece.first = tables * p / parts;
-          piece.last = tables * (p + 1) / parts;
+          piece.first = first;
+          piece.last = last;
         }
       }
       first_piece_[s].push_back(pieces_[s].size());

@@ -89,6 +89,11 @@ Result<std::string> GenerateTaskContent(const RealtimeScript& script, const std:
 // AddSelection and AddPart may run concurrently for different parts; each
 // part exactly once, all before Finish (a missing one aborts). `script` must
 // outlive the builder.
+// The parts a selection of `tables` tables is split into, at most
+// `tables_per_part` tables each (0: one part), their sizes differing by one
+// at most: each the [first, last) range of the selection's tables.
+std::vector<std::pair<size_t, size_t>> SplitSelection(size_t tables, size_t tables_per_part);
+
 class TaskContentBuilder {
  public:
   TaskContentBuilder(const RealtimeScript& script, GeneratorOptions options,

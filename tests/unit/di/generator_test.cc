@@ -748,6 +748,16 @@ TEST(TaskContentBuilder, BuildsTheSameBytesPartByPart) {
   }
 }
 
+TEST(SplitSelection, PartsOfAtMostTheGivenSizeDifferingByOneAtMost) {
+  using Ranges = std::vector<std::pair<size_t, size_t>>;
+  EXPECT_EQ(SplitSelection(10, 0), (Ranges{{0, 10}}));
+  EXPECT_EQ(SplitSelection(0, 1000), (Ranges{{0, 0}}));
+  EXPECT_EQ(SplitSelection(1000, 1000), (Ranges{{0, 1000}}));
+  EXPECT_EQ(SplitSelection(1001, 1000), (Ranges{{0, 500}, {500, 1001}}));
+  EXPECT_EQ(SplitSelection(10000, 1000).size(), 10u);
+  EXPECT_EQ(SplitSelection(7, 3), (Ranges{{0, 2}, {2, 4}, {4, 7}}));
+}
+
 TEST(TaskContentBuilder, SplitsASelectionIntoPartsOfAtMostTheGivenSize) {
   RealtimeScript script = OneTableScript(SolutionType::kHolo, "shop", {"a", "b", "c", "d", "e"});
   script.sources[0].selections.push_back({"crm", {"x", "y"}});
