@@ -32,27 +32,30 @@ Error InContext(const Error& cause, std::string_view datasource, std::string_vie
   return {cause.code(), std::move(message)};
 }
 
-// One database of one source: what discovery runs in parallel.
+// One database of one source, or one part of a large selection of one:
+// what discovery runs in parallel.
 struct DiscoveryUnit {
   size_t source;     // index into the script's sources
   size_t selection;  // index into that source's selections
+  size_t part;       // in di::SplitSelection's parts of the selection
   std::string database;
-  const std::vector<std::string>* tables;
+  std::vector<std::string> tables;  // the part's
 };
 
 // Receives one unit's tables, on the discovery thread that read them.
 using OnTables = std::function<void(const DiscoveryUnit&, std::vector<TableSchema>)>;
 
 // Connects to every source of `script` and describes the tables it selects,
-// with a constant number of metadata queries per database, handing each
-// database's tables to `on_tables` as soon as they are read. The databases
-// are described in parallel over up to options.discovery_connections
-// connections per process; the calling thread only reports progress, so the
-// store is written from one thread and no lock is held across I/O. After a
-// failure no further database is started; of the failures seen, the first in
-// the script's order is reported.
+// with a constant number of metadata queries per database or part of one
+// (di::SplitSelection, `tables_per_part`), handing each unit's tables to
+// `on_tables` as soon as they are read. The units are described in parallel
+// over up to options.discovery_connections connections per process; the
+// calling thread only reports progress, so the store is written from one
+// thread and no lock is held across I/O. After a failure no further unit is
+// started, but for tables or databases not found: the first failure in the
+// script's order is reported, with every other kNotFound one.
 Status DiscoverEach(store::MetadataStore& store, const GenerationOptions& options,
-                    ProjectId project, const di::RealtimeScript& script,
+                    ProjectId project, const di::RealtimeScript& script, size_t tables_per_part,
                     const ProgressFn& progress, const OnTables& on_tables) {
   int64_t total = 0;
   std::vector<connectors::ConnectionConfig> configs;
@@ -78,7 +81,14 @@ Status DiscoverEach(store::MetadataStore& store, const GenerationOptions& option
                                                 "selectedTables[].dbName"),
                          source.datasource);
       }
-      units.push_back({s, k, std::move(database), &selection.tables});
+      const auto parts = di::SplitSelection(selection.tables.size(), tables_per_part);
+      for (size_t p = 0; p < parts.size(); ++p) {
+        const auto [first, last] = parts[p];
+        units.push_back({s, k, p, database,
+                         std::vector<std::string>(
+                             selection.tables.begin() + static_cast<std::ptrdiff_t>(first),
+                             selection.tables.begin() + static_cast<std::ptrdiff_t>(last))});
+      }
       total += static_cast<int64_t>(selection.tables.size());
     }
     configs.push_back(std::move(*config));
@@ -110,15 +120,19 @@ Status DiscoverEach(store::MetadataStore& store, const GenerationOptions& option
         connected_source = unit.source;
       }
       int64_t reported = 0;
-      auto tables = introspector->DescribeTables(unit.database, *unit.tables, [&](size_t n, size_t) {
+      auto tables = introspector->DescribeTables(unit.database, unit.tables, [&](size_t n, size_t) {
         done += static_cast<int64_t>(n) - reported;
         reported = static_cast<int64_t>(n);
       });
-      done += static_cast<int64_t>(unit.tables->size()) - reported;
+      done += static_cast<int64_t>(unit.tables.size()) - reported;
       if (!tables.ok()) {
         errors[i] = InContext(tables.error(), datasource, unit.database);
-        failed = true;
-        break;
+        // What else is not found is worth naming too; nothing else is.
+        if (tables.error().code() != ErrorCode::kNotFound) {
+          failed = true;
+          break;
+        }
+        continue;
       }
       on_tables(unit, std::move(*tables));
     }
@@ -144,8 +158,21 @@ Status DiscoverEach(store::MetadataStore& store, const GenerationOptions& option
   }
   for (std::thread& t : threads) t.join();
 
-  for (const std::optional<Error>& error : errors) {
-    if (error) return *error;
+  auto first = std::find_if(errors.begin(), errors.end(),
+                            [](const std::optional<Error>& e) { return e.has_value(); });
+  if (first != errors.end()) {
+    if ((*first)->code() != ErrorCode::kNotFound) return **first;
+    // Every part of a database that does not exist says so: once is enough.
+    std::vector<std::string> messages;
+    for (auto e = first; e != errors.end(); ++e) {
+      if (!*e || (*e)->code() != ErrorCode::kNotFound) continue;
+      if (std::find(messages.begin(), messages.end(), (*e)->message()) == messages.end()) {
+        messages.push_back((*e)->message());
+      }
+    }
+    std::string message = messages.front();
+    for (size_t m = 1; m < messages.size(); ++m) message += "; " + messages[m];
+    return Error::NotFound(std::move(message));
   }
   progress(total, total);
   return OkStatus();
@@ -158,10 +185,11 @@ Result<std::vector<di::SourceSchema>> Discover(store::MetadataStore& store,
                                                const ProgressFn& progress) {
   std::vector<std::vector<std::vector<TableSchema>>> found(script.sources.size());
   for (size_t s = 0; s < script.sources.size(); ++s) found[s].resize(script.sources[s].selections.size());
-  DISYNC_RETURN_IF_ERROR(DiscoverEach(store, options, project, script, progress,
-                                      [&](const DiscoveryUnit& unit, std::vector<TableSchema> tables) {
-                                        found[unit.source][unit.selection] = std::move(tables);
-                                      }));
+  DISYNC_RETURN_IF_ERROR(
+      DiscoverEach(store, options, project, script, /*tables_per_part=*/0, progress,
+                   [&](const DiscoveryUnit& unit, std::vector<TableSchema> tables) {
+                     found[unit.source][unit.selection] = std::move(tables);
+                   }));
   std::vector<di::SourceSchema> schemas;
   for (size_t s = 0; s < script.sources.size(); ++s) {
     di::SourceSchema schema{script.sources[s].datasource, {}};
@@ -224,9 +252,10 @@ Result<TextPieces> GenerationRunner::Run(const store::Process& process,
   // none waits for the rendering of what it read (gen_scale at 10,000
   // tables: discovery 0.39-0.41 s against 0.42-0.46 s when each discovery
   // thread rendered its own, bench/README.md).
-  di::TaskContentBuilder builder(script, di::GeneratorOptions{});
+  // A database of thousands of tables is read and rendered in parts too.
+  di::TaskContentBuilder builder(script, di::GeneratorOptions{}, options_.tables_per_query);
   struct Described {
-    size_t source = 0, selection = 0;
+    size_t source = 0, selection = 0, part = 0;
     std::vector<TableSchema> tables;
   };
   std::mutex mu;
@@ -241,17 +270,17 @@ Result<TextPieces> GenerationRunner::Run(const store::Process& process,
       Described next = std::move(described.front());
       described.pop_front();
       lock.unlock();
-      builder.AddSelection(next.source, next.selection, std::move(next.tables));
+      builder.AddPart(next.source, next.selection, next.part, std::move(next.tables));
       lock.lock();
     }
   });
-  const Status discovered =
-      DiscoverEach(store_, options_, process.project, script, progress,
-                   [&](const DiscoveryUnit& unit, std::vector<TableSchema> tables) {
-                     std::lock_guard lock(mu);
-                     described.push_back({unit.source, unit.selection, std::move(tables)});
-                     changed.notify_one();
-                   });
+  const Status discovered = DiscoverEach(
+      store_, options_, process.project, script, options_.tables_per_query, progress,
+      [&](const DiscoveryUnit& unit, std::vector<TableSchema> tables) {
+        std::lock_guard lock(mu);
+        described.push_back({unit.source, unit.selection, unit.part, std::move(tables)});
+        changed.notify_one();
+      });
   {
     std::lock_guard lock(mu);
     discovery_over = true;

@@ -42,8 +42,17 @@ struct GenerationOptions {
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds read_timeout{60000};
   // Connections one process opens to a source at most, each describing one
-  // database at a time.
+  // database, or part of one, at a time.
   int discovery_connections = 2;
+  // A database selected with more tables than this is read in parts of at
+  // most this many (each one query per catalog table, `IN (...)`), so that
+  // the connections share it and its first parts are rendered while the
+  // rest is read. 0: whole databases. No more than the connectors name in
+  // one query (connectors::internal::kMaxTablesInFilter, 1000): a larger
+  // part would read its whole database. gen_scale, one database of 10,000
+  // tables: parts of 1000 gave 1.33-1.77, of 500 1.57-1.75, of 250
+  // 2.01-2.09 (bench/README.md).
+  size_t tables_per_query = 1000;
   // How often discovery progress is reported while databases are read.
   std::chrono::milliseconds progress_poll{100};
 };

@@ -193,6 +193,7 @@ int RunServer(const AppOptions& options) {
   }
   jobs::GenerationOptions generation_options;
   generation_options.discovery_connections = options.discovery_connections;
+  generation_options.tables_per_query = options.discovery_tables_per_query;
   jobs::AcceptedScripts accepted;
   jobs::GenerationRunner runner(*store, generation_options, &accepted);
   jobs::WorkerPoolOptions worker_options;

@@ -25,6 +25,7 @@ struct AppOptions {
   int data_source_threads = 4;  // handlers that connect to a data source
   int generation_threads = 2;
   int discovery_connections = 2;  // per generation process
+  size_t discovery_tables_per_query = 1000;  // a larger database is read in parts
   size_t max_body_bytes = 8 * 1024 * 1024;
   int read_timeout_ms = 30000;
 };

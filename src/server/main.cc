@@ -76,8 +76,15 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
   app.add_option("--discovery-connections", options.discovery_connections,
-                 "Connections one generation opens to a source, each reading one database")
+                 "Connections one generation opens to a source, each reading one database "
+                 "or part of one")
       ->check(CLI::Range(1, 32))
+      ->capture_default_str();
+  app.add_option("--discovery-tables-per-query", options.discovery_tables_per_query,
+                 "A database selected with more tables is read in parts of at most this many, "
+                 "shared among the connections (0: whole databases; a part is read by name, "
+                 "so 1000 at most)")
+      ->check(CLI::Range(size_t{0}, size_t{1000}))
       ->capture_default_str();
   app.add_option("--max-body-bytes", options.max_body_bytes, "Largest request body accepted")
       ->check(CLI::Range(size_t{1024}, size_t{1} << 31))

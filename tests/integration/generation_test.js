@@ -214,6 +214,41 @@ async function main() {
     });
   }
 
+  await checks.check('a database read in parts (one table a query): the golden bytes, every missing table named', async () => {
+    await server.stop();
+    server.args = ['--discovery-tables-per-query', '1'];
+    endpoint = await server.start();
+    call = makeCaller('oa3', endpoint, root);
+    try {
+      for (const [taskType, writerType, writer] of solutions) {
+        const param = script(taskType, writerType, writer, ['all_types', 'orders'], { name: `golden_${writerType}` });
+        const { data } = await poll(call, project, await generateOk(param));
+        assert(data.Status === 'success', `${taskType} fail: ${data.Message}`);
+        const file = path.join(goldenDir, `mariadb_${taskType}.json`);
+        assert(fs.readFileSync(file, 'utf8') === data.TaskContent, `${taskType}: TaskContent differs from ${file}`);
+      }
+      // Missing tables in different parts are named in one message.
+      const missing = await poll(call, project, await generateOk(
+        script('oneclick_to_odps', 'odps', 'odps_first', ['nope_a', 'orders', 'all_types', 'nope_b'])));
+      assert(missing.data.Status === 'fail', `expected fail, got ${missing.data.Status}`);
+      for (const p of [/nope_a/, /nope_b/, /not found/]) {
+        assert(p.test(missing.data.Message), `message ${JSON.stringify(missing.data.Message)} does not match ${p}`);
+      }
+      // A missing database, which every part finds missing, is named once.
+      const nodb = JSON.parse(script('oneclick_to_odps', 'odps', 'odps_first', ['a', 'b']));
+      nodb.steps[0].parameter.connection[0].selectedTables[0].dbName = 'disync_no_such_db';
+      const gone = await poll(call, project, await generateOk(JSON.stringify(nodb)));
+      assert(gone.data.Status === 'fail', `expected fail, got ${gone.data.Status}`);
+      const named = gone.data.Message.split('disync_no_such_db').length - 1;
+      assert(/not found/.test(gone.data.Message) && named === 2, `message ${JSON.stringify(gone.data.Message)}`);
+    } finally {
+      await server.stop();
+      server.args = [];
+      endpoint = await server.start();
+      call = makeCaller('oa3', endpoint, root);
+    }
+  });
+
   await checks.check('validation lists every problem with its JSON Pointer', async () => {
     const bad = JSON.parse(script('oneclick_to_holo', 'odps', 'nosuch_writer', ['orders', 'orders']));
     bad.setting.resourceGroup = 'S_res_group_unknown';
