@@ -371,9 +371,8 @@ struct TableSet {
   }
 };
 
-// What one selectedTables entry becomes, planned and rendered on its own.
-// One selectedTables entry of the script, or one part of it: the range
-// [first, last) of its tables.
+// What one selectedTables entry of the script becomes, or one part of it
+// (the range [first, last) of its tables), planned and rendered on its own.
 struct SelectionPiece {
   size_t selection = 0;  // in its source
   size_t first = 0, last = 0;
@@ -712,8 +711,9 @@ std::vector<std::pair<size_t, size_t>> SplitSelection(size_t tables, size_t tabl
                            : std::max<size_t>(1, (tables + tables_per_part - 1) / tables_per_part);
   std::vector<std::pair<size_t, size_t>> ranges;
   ranges.reserve(parts);
-  for (size_t p = 0; p < parts; ++p)
+  for (size_t p = 0; p < parts; ++p) {
     ranges.emplace_back(tables * p / parts, tables * (p + 1) / parts);
+  }
   return ranges;
 }
 
@@ -739,15 +739,6 @@ class Builder {
       }
       first_piece_[s].push_back(pieces_[s].size());
     }
-  }
-
-  size_t Parts(size_t source, size_t selection) const {
-    DISYNC_CHECK(source < first_piece_.size() && selection + 1 < first_piece_[source].size());
-    return first_piece_[source][selection + 1] - first_piece_[source][selection];
-  }
-  std::pair<size_t, size_t> PartRange(size_t source, size_t selection, size_t part) const {
-    const SelectionPiece& piece = Piece(source, selection, part);
-    return {piece.first, piece.last};
   }
 
   // `exclusive`: no other selection is planned against `tables`, whose
@@ -873,7 +864,8 @@ class Builder {
     return const_cast<SelectionPiece&>(std::as_const(*this).Piece(source, selection, part));
   }
   const SelectionPiece& Piece(size_t source, size_t selection, size_t part) const {
-    DISYNC_CHECK(part < Parts(source, selection));
+    DISYNC_CHECK(source < first_piece_.size() && selection + 1 < first_piece_[source].size());
+    DISYNC_CHECK(part < first_piece_[source][selection + 1] - first_piece_[source][selection]);
     return pieces_[source][first_piece_[source][selection] + part];
   }
 
@@ -897,18 +889,8 @@ TaskContentBuilder::TaskContentBuilder(const RealtimeScript& script, GeneratorOp
 
 TaskContentBuilder::~TaskContentBuilder() = default;
 
-size_t TaskContentBuilder::Parts(size_t source, size_t selection) const {
-  return impl_->builder.Parts(source, selection);
-}
-
-std::pair<size_t, size_t> TaskContentBuilder::PartRange(size_t source, size_t selection,
-                                                        size_t part) const {
-  return impl_->builder.PartRange(source, selection, part);
-}
-
 void TaskContentBuilder::AddSelection(size_t source, size_t selection,
                                       std::vector<TableSchema> tables) {
-  DISYNC_CHECK(Parts(source, selection) == 1);
   AddPart(source, selection, 0, std::move(tables));
 }
 

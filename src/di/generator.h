@@ -70,6 +70,11 @@ struct SourceSchema {
 Result<std::string> GenerateTaskContent(const RealtimeScript& script, const std::vector<SourceSchema>& schemas,
                                         const GeneratorOptions& options);
 
+// The parts a selection of `tables` tables is split into, at most
+// `tables_per_part` tables each (0: one part), their sizes differing by one
+// at most: each the [first, last) range of the selection's tables.
+std::vector<std::pair<size_t, size_t>> SplitSelection(size_t tables, size_t tables_per_part);
+
 // The same TaskContent, built selection by selection as each database's
 // schema arrives, so that planning and rendering overlap the discovery of
 // the next: AddSelection plans and renders one selectedTables entry of the
@@ -82,18 +87,12 @@ Result<std::string> GenerateTaskContent(const RealtimeScript& script, const std:
 //
 // A selection of more than `tables_per_part` tables (when not 0) is added in
 // parts instead, so that a database of thousands of tables is planned and
-// rendered while the rest of it is read: Parts() of them, each the range
-// PartRange() of the selection's tables, in any order. Same bytes as the
-// whole selection added at once.
+// rendered while the rest of it is read: the parts SplitSelection() gives,
+// in any order. Same bytes as the whole selection added at once.
 //
 // AddSelection and AddPart may run concurrently for different parts; each
 // part exactly once, all before Finish (a missing one aborts). `script` must
 // outlive the builder.
-// The parts a selection of `tables` tables is split into, at most
-// `tables_per_part` tables each (0: one part), their sizes differing by one
-// at most: each the [first, last) range of the selection's tables.
-std::vector<std::pair<size_t, size_t>> SplitSelection(size_t tables, size_t tables_per_part);
-
 class TaskContentBuilder {
  public:
   TaskContentBuilder(const RealtimeScript& script, GeneratorOptions options,
@@ -102,14 +101,10 @@ class TaskContentBuilder {
   TaskContentBuilder(const TaskContentBuilder&) = delete;
   TaskContentBuilder& operator=(const TaskContentBuilder&) = delete;
 
-  // How many parts the selection is added in (1 for a whole one), and the
-  // [first, last) range of its tables that part `part` covers.
-  size_t Parts(size_t source, size_t selection) const;
-  std::pair<size_t, size_t> PartRange(size_t source, size_t selection, size_t part) const;
-
   // A selection of one part.
   void AddSelection(size_t source, size_t selection, std::vector<TableSchema> tables);
-  // `tables`: those discovered for the part's range of the selection's tables.
+  // `tables`: those discovered for part `part` of SplitSelection(the
+  // selection's tables, tables_per_part).
   void AddPart(size_t source, size_t selection, size_t part, std::vector<TableSchema> tables);
   Result<TextPieces> Finish();
 

@@ -692,7 +692,9 @@ std::string BuildBySelection(SolutionType solution, bool reverse, size_t tables_
   std::vector<Part> order;
   for (size_t s = 0; s < script.sources.size(); ++s) {
     for (size_t k = 0; k < script.sources[s].selections.size(); ++k) {
-      for (size_t p = 0; p < builder.Parts(s, k); ++p) order.push_back({s, k, p});
+      const size_t parts =
+          SplitSelection(script.sources[s].selections[k].tables.size(), tables_per_part).size();
+      for (size_t p = 0; p < parts; ++p) order.push_back({s, k, p});
     }
   }
   if (reverse) std::reverse(order.begin(), order.end());
@@ -700,7 +702,7 @@ std::string BuildBySelection(SolutionType solution, bool reverse, size_t tables_
   for (const Part& part : order) {
     const size_t s = part.source;
     const TableSelection& selection = script.sources[s].selections[part.selection];
-    const auto [first, last] = builder.PartRange(s, part.selection, part.part);
+    const auto [first, last] = SplitSelection(selection.tables.size(), tables_per_part)[part.part];
     const std::set<std::string> named(selection.tables.begin() + static_cast<ptrdiff_t>(first),
                                       selection.tables.begin() + static_cast<ptrdiff_t>(last));
     std::vector<TableSchema> tables;
@@ -756,21 +758,6 @@ TEST(SplitSelection, PartsOfAtMostTheGivenSizeDifferingByOneAtMost) {
   EXPECT_EQ(SplitSelection(1001, 1000), (Ranges{{0, 500}, {500, 1001}}));
   EXPECT_EQ(SplitSelection(10000, 1000).size(), 10u);
   EXPECT_EQ(SplitSelection(7, 3), (Ranges{{0, 2}, {2, 4}, {4, 7}}));
-}
-
-TEST(TaskContentBuilder, SplitsASelectionIntoPartsOfAtMostTheGivenSize) {
-  RealtimeScript script = OneTableScript(SolutionType::kHolo, "shop", {"a", "b", "c", "d", "e"});
-  script.sources[0].selections.push_back({"crm", {"x", "y"}});
-  TaskContentBuilder builder(script, GeneratorOptions{}, 2);
-  ASSERT_EQ(builder.Parts(0, 0), 3u);
-  EXPECT_EQ(builder.PartRange(0, 0, 0), std::make_pair(size_t{0}, size_t{1}));
-  EXPECT_EQ(builder.PartRange(0, 0, 1), std::make_pair(size_t{1}, size_t{3}));
-  EXPECT_EQ(builder.PartRange(0, 0, 2), std::make_pair(size_t{3}, size_t{5}));
-  ASSERT_EQ(builder.Parts(0, 1), 1u);
-  EXPECT_EQ(builder.PartRange(0, 1, 0), std::make_pair(size_t{0}, size_t{2}));
-  TaskContentBuilder whole(script, GeneratorOptions{});
-  EXPECT_EQ(whole.Parts(0, 0), 1u);
-  EXPECT_EQ(whole.PartRange(0, 0, 0), std::make_pair(size_t{0}, size_t{5}));
 }
 
 TEST(TaskContentBuilder, ReportsTheFailuresOfEveryPartInScriptOrder) {
