@@ -77,7 +77,8 @@ class MysqlIntrospector final : public SchemaIntrospector {
 
   // Every table, view and sequence of a database (SHOW TABLES), listed once
   // per instance: the parts of a large selection that one connection reads
-  // share its list (an instance serves one generation).
+  // share its list (a generation's discovery opens instances of its own, so
+  // the next one sees tables created meanwhile).
   struct Listing {
     std::vector<std::string> names;
     std::unordered_set<std::string_view> contains;  // views into `names`
