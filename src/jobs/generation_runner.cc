@@ -51,9 +51,10 @@ using OnTables = std::function<void(const DiscoveryUnit&, std::vector<TableSchem
 // `on_tables` as soon as they are read. The units are described in parallel
 // over up to options.discovery_connections connections per process; the
 // calling thread only reports progress, so the store is written from one
-// thread and no lock is held across I/O. After a failure no further unit is
-// started, but for tables or databases not found: the first failure in the
-// script's order is reported, with every other kNotFound one.
+// thread and no lock is held across I/O. A failure other than tables or a
+// database not found keeps the units not yet started from starting. The
+// first failure in the script's order is reported; when it is a not-found
+// one, with every other not-found one (each message once).
 Status DiscoverEach(store::MetadataStore& store, const GenerationOptions& options,
                     ProjectId project, const di::RealtimeScript& script, size_t tables_per_part,
                     const ProgressFn& progress, const OnTables& on_tables) {

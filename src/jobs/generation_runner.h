@@ -50,7 +50,7 @@ struct GenerationOptions {
   // rest is read. 0: whole databases. No more than the connectors name in
   // one query (connectors::internal::kMaxTablesInFilter, 1000): a larger
   // part would read its whole database. gen_scale, one database of 10,000
-  // tables: parts of 1000 gave 1.33-1.77, of 500 1.57-1.75, of 250
+  // tables: parts of 1000 gave 1.33-1.77, of 500 1.53-1.75, of 250
   // 2.01-2.09 (bench/README.md).
   size_t tables_per_query = 1000;
   // How often discovery progress is reported while databases are read.
