@@ -889,11 +889,6 @@ TaskContentBuilder::TaskContentBuilder(const RealtimeScript& script, GeneratorOp
 
 TaskContentBuilder::~TaskContentBuilder() = default;
 
-void TaskContentBuilder::AddSelection(size_t source, size_t selection,
-                                      std::vector<TableSchema> tables) {
-  AddPart(source, selection, 0, std::move(tables));
-}
-
 void TaskContentBuilder::AddPart(size_t source, size_t selection, size_t part,
                                  std::vector<TableSchema> tables) {
   impl_->builder.Add(source, selection, part, std::make_shared<TableSet>(std::move(tables)),

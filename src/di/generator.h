@@ -77,20 +77,20 @@ std::vector<std::pair<size_t, size_t>> SplitSelection(size_t tables, size_t tabl
 
 // The same TaskContent, built selection by selection as each database's
 // schema arrives, so that planning and rendering overlap the discovery of
-// the next: AddSelection plans and renders one selectedTables entry of the
-// script (sources and their selections indexed in script order) from the
-// tables discovered for it; Finish checks what needs every table (two tables
+// the next: AddPart plans and renders one selectedTables entry of the
+// script, or one part of it (sources and their selections indexed in script
+// order), from the tables discovered for it; Finish checks what needs every table (two tables
 // with one target name), fingerprints, and returns the TaskContent in pieces
 // (each selection's rules as rendered, not copied). Same bytes and
 // same failures as GenerateTaskContent for the same tables (a table is looked
 // up among its own selection's tables only).
 //
 // A selection of more than `tables_per_part` tables (when not 0) is added in
-// parts instead, so that a database of thousands of tables is planned and
+// several parts, so that a database of thousands of tables is planned and
 // rendered while the rest of it is read: the parts SplitSelection() gives,
 // in any order. Same bytes as the whole selection added at once.
 //
-// AddSelection and AddPart may run concurrently for different parts; each
+// AddPart may run concurrently for different parts; each
 // part exactly once, all before Finish (a missing one aborts). `script` must
 // outlive the builder.
 class TaskContentBuilder {
@@ -101,10 +101,9 @@ class TaskContentBuilder {
   TaskContentBuilder(const TaskContentBuilder&) = delete;
   TaskContentBuilder& operator=(const TaskContentBuilder&) = delete;
 
-  // A selection of one part.
-  void AddSelection(size_t source, size_t selection, std::vector<TableSchema> tables);
   // `tables`: those discovered for part `part` of SplitSelection(the
-  // selection's tables, tables_per_part).
+  // selection's tables, tables_per_part); part 0 of a selection of one part
+  // is the whole selection.
   void AddPart(size_t source, size_t selection, size_t part, std::vector<TableSchema> tables);
   Result<TextPieces> Finish();
 

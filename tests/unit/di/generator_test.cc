@@ -780,8 +780,8 @@ TEST(TaskContentBuilder, ReportsTheFailuresOfEverySelectionInScriptOrder) {
   RealtimeScript script = OneTableScript(SolutionType::kHolo, "shop", {"orders", "gone"});
   script.sources[0].selections.push_back({"crm", {"missing"}});
   TaskContentBuilder builder(script, GeneratorOptions{});
-  builder.AddSelection(0, 1, {});
-  builder.AddSelection(0, 0, {Simple("shop", "orders")});
+  builder.AddPart(0, 1, 0, {});
+  builder.AddPart(0, 0, 0, {Simple("shop", "orders")});
   Result<TextPieces> content = builder.Finish();
   ASSERT_FALSE(content.ok());
   EXPECT_EQ(content.error().code(), ErrorCode::kNotFound);
@@ -809,8 +809,8 @@ TEST(TaskContentBuilderDeathTest, FinishingWithAPartMissingAborts) {
 TEST(TaskContentBuilderDeathTest, AddingASelectionTwiceAborts) {
   RealtimeScript script = OneTableScript(SolutionType::kHolo, "shop", {"orders"});
   TaskContentBuilder builder(script, GeneratorOptions{});
-  builder.AddSelection(0, 0, {Simple("shop", "orders")});
-  EXPECT_DEATH(builder.AddSelection(0, 0, {Simple("shop", "orders")}), "");
+  builder.AddPart(0, 0, 0, {Simple("shop", "orders")});
+  EXPECT_DEATH(builder.AddPart(0, 0, 0, {Simple("shop", "orders")}), "");
 }
 
 }  // namespace
